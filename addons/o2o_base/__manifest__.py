@@ -1,0 +1,45 @@
+{
+    "name": "O2O Base",
+    "summary": "Channels, stores and one customer across website, stores and marketplaces",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "author": "o2o",
+    "website": "https://github.com/o2o-retail/o2o",
+    "license": "LGPL-3",
+    "depends": [
+        "sale_management",
+        "point_of_sale",
+        "pos_sale",
+        "website_sale_collect",
+        "sms",
+        "base_vat",
+    ],
+    "external_dependencies": {"python": ["phonenumbers", "python-stdnum", "qrcode"]},
+    "data": [
+        "security/o2o_security.xml",
+        "security/ir.model.access.csv",
+        "data/crm_team_data.xml",
+        "views/o2o_order_report_views.xml",
+        "views/o2o_partner_duplicate_views.xml",
+        "views/crm_team_views.xml",
+        "views/stock_warehouse_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/pos_order_views.xml",
+        "views/o2o_dashboard_views.xml",
+        "views/o2o_menus.xml",
+    ],
+    "demo": [
+        "demo/o2o_demo.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "o2o_base/static/src/dashboard/**/*",
+        ],
+        "web.assets_tests": [
+            "o2o_base/static/tests/tours/**/*",
+        ],
+    },
+    "installable": True,
+    "application": True,
+}

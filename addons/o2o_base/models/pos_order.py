@@ -1,0 +1,34 @@
+from odoo import api, fields, models
+
+from ..const import CHANNEL_TYPES
+
+
+class PosOrder(models.Model):
+    _inherit = "pos.order"
+
+    o2o_channel_type = fields.Selection(
+        CHANNEL_TYPES, string="O2O Channel", default="store", readonly=True, index=True
+    )
+    o2o_store_id = fields.Many2one(
+        "stock.warehouse",
+        string="Store",
+        compute="_compute_o2o_store_id",
+        store=True,
+        index="btree_not_null",
+        help="The store of the point of sale when the order was taken.",
+    )
+
+    @api.depends("config_id")
+    def _compute_o2o_store_id(self):
+        # Depends on the config only: moving a point of sale later does not rewrite history.
+        for order in self:
+            order.o2o_store_id = order.config_id.warehouse_id
+
+    @api.model
+    def _complete_values_from_session(self, session, values):
+        values = super()._complete_values_from_session(session, values)
+        if not values.get("crm_team_id"):
+            store = session.config_id.warehouse_id
+            team = store.o2o_team_id or self.env.ref("sales_team.pos_sales_team", raise_if_not_found=False)
+            values["crm_team_id"] = team.id if team else False
+        return values

@@ -1,0 +1,12 @@
+from . import (
+    test_access,
+    test_customer_concurrency,
+    test_customer_link,
+    test_dashboard,
+    test_merge,
+    test_phone,
+    test_qr,
+    test_stores_channels,
+    test_tax_id,
+    test_tours,
+)

@@ -1,0 +1,77 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import O2oCommon
+
+
+@tagged("post_install", "-at_install", "o2o")
+class TestMerge(O2oCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.an_web = cls._customer(
+            "Nguyễn Văn An", phone="0912 345 678", email="an@example.com", company_id=cls.company.id
+        )
+        cls.an_store = cls._customer(
+            "An Nguyen", mobile="+84 912 345 678", email="an.shop@example.com", company_id=cls.company.id
+        )
+
+    def _group(self):
+        return (
+            self.env["o2o.partner.duplicate"]
+            .with_user(self.o2o_manager)
+            .search([("key_type", "=", "phone"), ("key", "=", "+84912345678")])
+        )
+
+    def test_duplicates_view_lists_same_phone(self):
+        group = self._group()
+        self.assertEqual(len(group), 1)
+        self.assertEqual(group.partner_count, 2)
+        self.assertEqual(group.partner_ids, self.an_web | self.an_store)
+
+    def test_merge_keeps_history(self):
+        web_order = self._sale_order(self.an_web, [(self.product_a, 1, 10.0)], website=self.website)
+        pos_order = self._pos_order(self.an_store, [(self.product_b, 2)])
+        self.assertEqual(self.an_web.o2o_order_count, 1)
+
+        action = self._group().action_merge()
+        wizard = self.env[action["res_model"]].with_user(self.o2o_manager).browse(action["res_id"])
+        self.assertEqual(wizard.partner_ids, self.an_web | self.an_store)
+        self.assertEqual(wizard.dst_partner_id, self.an_web, "the oldest customer is kept by default")
+        # Different e-mails: Odoo allows only administrators; an O2O manager may merge
+        # customers that share one phone number.
+        wizard.action_merge()
+
+        self.assertFalse(self.an_store.exists())
+        self.assertEqual(web_order.partner_id, self.an_web)
+        self.assertEqual(pos_order.partner_id, self.an_web, "store history follows the surviving customer")
+        self.an_web.invalidate_recordset()
+        self.assertEqual(self.an_web.o2o_order_count, 2)
+        self.assertEqual(self.an_web.o2o_channel_count, 2)
+        self.assertIn("Merged with", self.an_web.message_ids[0].body)
+        self.assertFalse(self._group())
+
+    def test_merge_different_emails_without_shared_phone_still_protected(self):
+        other = self._customer("Other", email="other@example.com", company_id=self.company.id)
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.o2o_manager)
+            .with_context(active_model="res.partner", active_ids=(self.an_web | other).ids)
+            .create({})
+        )
+        with self.assertRaisesRegex(UserError, "same email"):
+            wizard.action_merge()
+
+    def test_merge_needs_manager(self):
+        group = (
+            self.env["o2o.partner.duplicate"].with_user(self.o2o_user).search([("key", "=", "+84912345678")])
+        )
+        self.assertEqual(len(group), 1, "users see the possible duplicates")
+        with self.assertRaises(AccessError):
+            group.action_merge()
+
+    def test_too_many_duplicates_explained(self):
+        self._customer("An 3", phone="84912345678", company_id=self.company.id)
+        self._customer("An 4", phone="0912345678", company_id=self.company.id)
+        with self.assertRaisesRegex(UserError, "at most 3"):
+            self._group().action_merge()

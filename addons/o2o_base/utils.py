@@ -1,0 +1,70 @@
+"""Pure helpers of o2o_base, usable and testable without the ORM."""
+
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.th import tin as th_tin
+from stdnum.vn import mst as vn_mst
+
+from .const import QR_MAX_LENGTH
+
+# Tax identifiers that Odoo's base_vat leaves unchecked (no check_vat_xx and no
+# stdnum ``vat`` alias), or checks only through a python-stdnum alias that older
+# stdnum releases lack. Keyed by lowercase ISO country code.
+TAX_ID_VALIDATORS = {
+    "vn": vn_mst,
+    "th": th_tin,
+}
+
+TAX_ID_EXAMPLES = {
+    "vn": "0100233488 or 0100233488-001",
+    "th": "3101700145405",
+}
+
+
+def validate_tax_id(country_code, number):
+    """Return the compact form of ``number`` or raise ``ValueError`` with the reason.
+
+    Only countries in TAX_ID_VALIDATORS are checked; others return the number as is.
+    """
+    validator = TAX_ID_VALIDATORS.get((country_code or "").lower())
+    if not validator:
+        return number
+    try:
+        return validator.validate(number)
+    except StdnumValidationError as error:
+        raise ValueError(error.message) from error
+
+
+def qr_image(value, fmt="png", box_size=6, border=2):
+    """Render ``value`` as a QR code; returns the bytes of a PNG or SVG image."""
+    if not value:
+        raise ValueError("Nothing to encode in the QR code.")
+    if len(value) > QR_MAX_LENGTH:
+        raise ValueError(f"A QR code holds at most {QR_MAX_LENGTH} characters.")
+    if fmt not in ("png", "svg"):
+        raise ValueError("QR format must be 'png' or 'svg'.")
+    qr = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        box_size=box_size,
+        border=border,
+    )
+    qr.add_data(value)
+    qr.make(fit=True)
+    if fmt == "svg":
+        image = qr.make_image(image_factory=qrcode.image.svg.SvgPathImage)
+    else:
+        image = qr.make_image(fill_color="black", back_color="white")
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue()
+
+
+def qr_data_uri(value, fmt="png", box_size=6, border=2):
+    """A ``data:`` URI of the QR code of ``value``, for portal pages and reports."""
+    mimetype = "image/svg+xml" if fmt == "svg" else "image/png"
+    payload = base64.b64encode(qr_image(value, fmt=fmt, box_size=box_size, border=border))
+    return f"data:{mimetype};base64,{payload.decode()}"

@@ -1,0 +1,31 @@
+"""Helpers to load the project's plain-Python parts without Odoo."""
+
+import importlib
+import importlib.machinery
+import importlib.util
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_pure(addon, module):
+    """Import ``addons/<addon>/<module>.py`` without running the addon's __init__ (the ORM)."""
+    package = f"_pure_{addon}"
+    if package not in sys.modules:
+        pkg = types.ModuleType(package)
+        pkg.__path__ = [str(ROOT / "addons" / addon)]
+        sys.modules[package] = pkg
+    return importlib.import_module(f"{package}.{module}")
+
+
+@pytest.fixture(scope="session")
+def cli():
+    loader = importlib.machinery.SourceFileLoader("o2o_cli", str(ROOT / "o2o"))
+    spec = importlib.util.spec_from_loader("o2o_cli", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
