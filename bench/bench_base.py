@@ -50,8 +50,8 @@ def ensure_database(cli, params, dbname):
 
 
 def open_registry(cli, params, dbname):
-    import odoo  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
+    import odoo
+    from odoo.tools import config
 
     config.parse_config(["-c", str(cli.CONF), *cli.db_args(params), "-d", dbname, "--log-level=warn"])
     return odoo.modules.registry.Registry(dbname)
@@ -132,10 +132,12 @@ def seed_orders(env, lines_wanted):
     company.country_id = env.ref("base.vn")
     stores = env["stock.warehouse"].search([("o2o_is_store", "=", True)])
     for n in range(len(stores), 3):
-        stores |= env["stock.warehouse"].create({"name": f"Bench store {n}", "code": f"BS{n}", "o2o_is_store": True})
-    product = env["product.product"].search([("default_code", "=", "BENCH")]) or env["product.product"].create(
-        {"name": "Bench product", "default_code": "BENCH", "list_price": 10.0, "available_in_pos": True}
-    )
+        stores |= env["stock.warehouse"].create(
+            {"name": f"Bench store {n}", "code": f"BS{n}", "o2o_is_store": True}
+        )
+    product = env["product.product"].search([("default_code", "=", "BENCH")]) or env[
+        "product.product"
+    ].create({"name": "Bench product", "default_code": "BENCH", "list_price": 10.0, "available_in_pos": True})
     config = env["pos.config"].search([("name", "=", "Bench POS")]) or env["pos.config"].create(
         {"name": "Bench POS", "warehouse_id": stores[0].id}
     )
@@ -250,7 +252,9 @@ def bench_dashboard(env, runs=3):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", default="o2o_bench")
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--lines", type=int, default=200_000)
@@ -260,7 +264,7 @@ def main():
     params = cli.find_postgres()
     ensure_database(cli, params, args.db)
     registry = open_registry(cli, params, args.db)
-    import odoo  # noqa: PLC0415
+    import odoo
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

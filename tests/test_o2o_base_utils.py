@@ -19,7 +19,9 @@ def test_valid_tax_ids(country, number, compact):
     assert utils.validate_tax_id(country, number) == compact
 
 
-@pytest.mark.parametrize(("country", "number"), [("vn", "0100233487"), ("vn", "123"), ("th", "3101700145406")])
+@pytest.mark.parametrize(
+    ("country", "number"), [("vn", "0100233487"), ("vn", "123"), ("th", "3101700145406")]
+)
 def test_invalid_tax_ids(country, number):
     with pytest.raises(ValueError):
         utils.validate_tax_id(country, number)

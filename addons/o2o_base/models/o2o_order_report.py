@@ -13,6 +13,21 @@ class O2oOrderReport(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "name"
+    # Flushed before the view is read, so orders written in the same transaction count.
+    _depends = {
+        "sale.order": [
+            "name", "date_order", "company_id", "partner_id", "team_id", "o2o_channel_type",
+            "o2o_store_id", "user_id", "amount_untaxed", "currency_rate", "state",
+        ],
+        "sale.order.line": ["order_id", "display_type"],
+        "pos.order": [
+            "name", "date_order", "company_id", "partner_id", "crm_team_id", "o2o_channel_type",
+            "o2o_store_id", "user_id", "currency_rate", "state",
+        ],
+        "pos.order.line": ["order_id", "price_subtotal", "sale_order_origin_id"],
+        "res.partner": ["commercial_partner_id"],
+        "res.company": ["currency_id"],
+    }  # fmt: skip
 
     name = fields.Char("Order", readonly=True)
     date = fields.Datetime("Order Date", readonly=True)

@@ -12,10 +12,15 @@ class O2oPartnerDuplicate(models.Model):
     _auto = False
     _order = "partner_count desc, key"
     _rec_name = "key"
+    _depends = {
+        "res.partner": ["phone_sanitized", "email_normalized", "company_id", "parent_id", "active"],
+    }
 
     key_type = fields.Selection([("phone", "Phone"), ("email", "E-mail")], "Matched On", readonly=True)
     key = fields.Char("Shared Value", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", readonly=True, help="Set when all these customers belong to one company."
+    )
     partner_count = fields.Integer("Customers", readonly=True)
     partner_ids = fields.Many2many(
         "res.partner", string="Possible Duplicates", compute="_compute_partner_ids"
@@ -28,17 +33,20 @@ class O2oPartnerDuplicate(models.Model):
             CREATE OR REPLACE VIEW {self._table} AS (
                 SELECT row_number() OVER (ORDER BY key_type, key, company_id) AS id, *
                   FROM (
-                    SELECT 'phone' AS key_type, phone_sanitized AS key, company_id,
+                    SELECT 'phone' AS key_type, phone_sanitized AS key,
+                           CASE WHEN count(DISTINCT company_id) = 1 THEN min(company_id) END AS company_id,
                            count(*) AS partner_count
                       FROM res_partner
                      WHERE active AND parent_id IS NULL AND phone_sanitized IS NOT NULL
-                  GROUP BY phone_sanitized, company_id
+                  GROUP BY phone_sanitized
                     HAVING count(*) > 1
                  UNION ALL
-                    SELECT 'email', email_normalized, company_id, count(*)
+                    SELECT 'email', email_normalized,
+                           CASE WHEN count(DISTINCT company_id) = 1 THEN min(company_id) END,
+                           count(*)
                       FROM res_partner
                      WHERE active AND parent_id IS NULL AND email_normalized IS NOT NULL
-                  GROUP BY email_normalized, company_id
+                  GROUP BY email_normalized
                     HAVING count(*) > 1
                 ) groups
             )
@@ -50,11 +58,7 @@ class O2oPartnerDuplicate(models.Model):
         for group in self:
             field = "phone_sanitized" if group.key_type == "phone" else "email_normalized"
             group.partner_ids = Partner.search(
-                [
-                    (field, "=", group.key),
-                    ("parent_id", "=", False),
-                    ("company_id", "=", group.company_id.id),
-                ],
+                [(field, "=", group.key), ("parent_id", "=", False)],
                 order="id",
             )
 

@@ -42,12 +42,16 @@ class SaleOrder(models.Model):
         return res
 
     def _o2o_is_guest_checkout_partner(self, partner):
-        """A partner the checkout created for this cart: no login, no parent, newer than the cart."""
+        """A partner the website checkout created for a visitor who is not logged in.
+
+        Website checkout creates it as the website's public user; a customer created by
+        staff, or one with a login, is never relinked.
+        """
         self.ensure_one()
         return (
             not partner.parent_id
+            and partner.create_uid == self.website_id.user_id
             and not partner.with_context(active_test=False).user_ids
-            and partner.create_date >= self.create_date
         )
 
     def _o2o_link_guest_customer(self):

@@ -10,17 +10,17 @@ class TestMerge(O2oCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.an_web = cls._customer(
-            "Nguyễn Văn An", phone="0912 345 678", email="an@example.com", company_id=cls.company.id
+            "Nguyễn Văn An", phone="0938 111 222", email="an@example.com", company_id=cls.company.id
         )
         cls.an_store = cls._customer(
-            "An Nguyen", mobile="+84 912 345 678", email="an.shop@example.com", company_id=cls.company.id
+            "An Nguyen", mobile="+84 938 111 222", email="an.shop@example.com", company_id=cls.company.id
         )
 
     def _group(self):
         return (
             self.env["o2o.partner.duplicate"]
             .with_user(self.o2o_manager)
-            .search([("key_type", "=", "phone"), ("key", "=", "+84912345678")])
+            .search([("key_type", "=", "phone"), ("key", "=", "+84938111222")])
         )
 
     def test_duplicates_view_lists_same_phone(self):
@@ -64,14 +64,14 @@ class TestMerge(O2oCommon):
 
     def test_merge_needs_manager(self):
         group = (
-            self.env["o2o.partner.duplicate"].with_user(self.o2o_user).search([("key", "=", "+84912345678")])
+            self.env["o2o.partner.duplicate"].with_user(self.o2o_user).search([("key", "=", "+84938111222")])
         )
         self.assertEqual(len(group), 1, "users see the possible duplicates")
         with self.assertRaises(AccessError):
             group.action_merge()
 
     def test_too_many_duplicates_explained(self):
-        self._customer("An 3", phone="84912345678", company_id=self.company.id)
-        self._customer("An 4", phone="0912345678", company_id=self.company.id)
+        self._customer("An 3", phone="84938111222", company_id=self.company.id)
+        self._customer("An 4", phone="0938111222", company_id=self.company.id)
         with self.assertRaisesRegex(UserError, "at most 3"):
             self._group().action_merge()

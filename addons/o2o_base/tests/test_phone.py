@@ -3,13 +3,13 @@ from odoo.tests import TransactionCase, tagged
 
 # (typed number, country of the customer or None for the company's Vietnam, E.164 or False)
 PHONE_TABLE = [
-    ("0912 345 678", None, "+84912345678"),
-    ("0912345678", None, "+84912345678"),
-    ("+84 912 345 678", None, "+84912345678"),
-    ("84912345678", None, "+84912345678"),
-    ("0084 912 345 678", None, "+84912345678"),
-    ("(+84) 912-345-678", None, "+84912345678"),
-    ("912.345.678", None, "+84912345678"),
+    ("0938 111 222", None, "+84938111222"),
+    ("0938111222", None, "+84938111222"),
+    ("+84 938 111 222", None, "+84938111222"),
+    ("84938111222", None, "+84938111222"),
+    ("0084 938 111 222", None, "+84938111222"),
+    ("(+84) 938-111-222", None, "+84938111222"),
+    ("938.111.222", None, "+84938111222"),
     ("028 3822 1234", None, "+842838221234"),
     ("+84 24 3825 4321", None, "+842438254321"),
     ("081 234 5678", "th", "+66812345678"),
@@ -49,9 +49,9 @@ class TestPhoneNormalisation(TransactionCase):
 
     def test_same_customer_three_spellings(self):
         partners = self.env["res.partner"].create(
-            [{"name": "An", "phone": p} for p in ("0912 345 678", "+84 912 345 678", "84912345678")]
+            [{"name": "An", "phone": p} for p in ("0938 111 222", "+84 938 111 222", "84938111222")]
         )
-        self.assertEqual(set(partners.mapped("phone_sanitized")), {"+84912345678"})
+        self.assertEqual(set(partners.mapped("phone_sanitized")), {"+84938111222"})
 
     def test_partner_company_country_before_current_company(self):
         thai_company = self.env["res.company"].create(
@@ -65,16 +65,16 @@ class TestPhoneNormalisation(TransactionCase):
     def test_invalid_phone_flag_follows_edits(self):
         partner = self.env["res.partner"].create({"name": "Typo", "mobile": "0912"})
         self.assertTrue(partner.o2o_phone_invalid)
-        partner.mobile = "0912 345 678"
+        partner.mobile = "0938 111 222"
         self.assertFalse(partner.o2o_phone_invalid)
-        self.assertEqual(partner.phone_sanitized, "+84912345678")
+        self.assertEqual(partner.phone_sanitized, "+84938111222")
         # A valid mobile does not hide an invalid landline.
         partner.phone = "12"
         self.assertTrue(partner.o2o_phone_invalid)
 
     def test_required_phone_refused_with_reason(self):
         Partner = self.env["res.partner"]
-        self.assertEqual(Partner._o2o_phone_e164("0912 345 678", raise_exception=True), "+84912345678")
+        self.assertEqual(Partner._o2o_phone_e164("0938 111 222", raise_exception=True), "+84938111222")
         with self.assertRaisesRegex(UserError, "12345 is not a valid phone number for Vietnam"):
             Partner._o2o_phone_e164("12345", raise_exception=True)
         with self.assertRaisesRegex(UserError, "A phone number is required"):

@@ -52,7 +52,7 @@ class TestStoresAndChannels(O2oCommon):
         self.assertNotIn(self.store_1, carrier.warehouse_ids)
 
     def test_backoffice_order_channel(self):
-        customer = self._customer("Bình", mobile="0987 654 321")
+        customer = self._customer("Bình", mobile="0986 555 444")
         order = self._sale_order(customer, [(self.product_a, 1, 10.0)])
         self.assertEqual(order.o2o_channel_type, "backoffice")
         # A team without an explicit type (Odoo's default) is back office.
@@ -64,7 +64,7 @@ class TestStoresAndChannels(O2oCommon):
         )
 
     def test_website_order_channel(self):
-        customer = self._customer("An", mobile="0912 345 678")
+        customer = self._customer("An", mobile="0938 111 222")
         # Website orders are website channel whatever their team.
         order = self._sale_order(
             customer, [(self.product_a, 1, 10.0)], team=self.phone_team, website=self.website
@@ -86,7 +86,7 @@ class TestStoresAndChannels(O2oCommon):
         self.assertEqual(order.o2o_store_id, self.store_2)
 
     def test_pos_order_channel_and_store(self):
-        customer = self._customer("Cường", mobile="090 123 4567")
+        customer = self._customer("Cường", mobile="0909 777 888")
         order = self._pos_order(customer, [(self.product_a, 2)])
         self.assertEqual(order.state, "paid")
         self.assertEqual(order.o2o_channel_type, "store")

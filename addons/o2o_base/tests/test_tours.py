@@ -8,7 +8,7 @@ class TestTours(HttpCase):
         super().setUpClass()
         cls.env.company.country_id = cls.env.ref("base.vn")
         cls.an = cls.env["res.partner"].create(
-            {"name": "Nguyễn Văn An", "phone": "0912 345 678", "email": "an@example.com"}
+            {"name": "Nguyễn Văn An", "phone": "0938 111 222", "email": "an@example.com"}
         )
         cls.product = cls.env["product.product"].create(
             {"name": "o2o Tour Gift Card", "type": "service", "list_price": 20.0, "website_published": True}
@@ -23,7 +23,7 @@ class TestTours(HttpCase):
         order = self.env["sale.order"].search([("order_line.product_id", "=", self.product.id)])
         self.assertEqual(len(order), 1)
         guest = order.partner_id
-        self.assertEqual(guest.phone_sanitized, "+84912345678")
+        self.assertEqual(guest.phone_sanitized, "+84938111222")
         # Staff confirm the order once the transfer arrives.
         order.action_confirm()
         self.assertEqual(order.o2o_channel_type, "website")

@@ -79,10 +79,13 @@ export class O2oDashboard extends Component {
     }
 
     openAnalysis(extraDomain = [], viewType = "pivot") {
-        this.action.doAction("o2o_base.action_o2o_order_report", {
-            additionalContext: { search_default_filter_date: 0 },
-            props: { domain: [...this.state.data.domain, ...extraDomain] },
-            viewType,
+        const viewTypes = [viewType, ...["pivot", "graph", "list"].filter((v) => v !== viewType)];
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: _t("O2O Analysis"),
+            res_model: "o2o.order.report",
+            views: viewTypes.map((type) => [false, type]),
+            domain: [...this.state.data.domain, ...extraDomain],
         });
     }
 }

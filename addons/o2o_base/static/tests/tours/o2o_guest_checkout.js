@@ -27,15 +27,14 @@ registry.category("web_tour.tours").add("o2o_guest_checkout_links_customer", {
         },
         { trigger: "form.checkout_autoformat input[name=name]", run: "edit An Nguyen" },
         { trigger: "form.checkout_autoformat input[name=email]", run: "edit an.guest@example.com" },
-        { trigger: "form.checkout_autoformat input[name=phone]", run: "edit (+84) 912-345-678" },
+        { trigger: "form.checkout_autoformat input[name=phone]", run: "edit (+84) 938-111-222" },
         { trigger: "form.checkout_autoformat input[name=street]", run: "edit 1 Hai Bà Trưng" },
         { trigger: "form.checkout_autoformat input[name=city]", run: "edit Hồ Chí Minh" },
         {
-            content: "save the address",
+            content: "save the address (a gift card needs no delivery: straight to payment)",
             trigger: "#save_address",
             run: "click",
         },
-        tourUtils.confirmOrder(),
         ...tourUtils.payWithTransfer(true),
     ],
 });
