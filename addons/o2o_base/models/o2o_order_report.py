@@ -1,5 +1,6 @@
 from odoo import api, fields, models, tools
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from ..const import CHANNEL_TYPES
 
@@ -19,12 +20,10 @@ class O2oOrderReport(models.Model):
             "name", "date_order", "company_id", "partner_id", "team_id", "o2o_channel_type",
             "o2o_store_id", "user_id", "amount_untaxed", "currency_rate", "state",
         ],
-        "sale.order.line": ["order_id", "display_type"],
         "pos.order": [
             "name", "date_order", "company_id", "partner_id", "crm_team_id", "o2o_channel_type",
-            "o2o_store_id", "user_id", "currency_rate", "state",
+            "o2o_store_id", "user_id", "currency_rate", "state", "o2o_revenue",
         ],
-        "pos.order.line": ["order_id", "price_subtotal", "sale_order_origin_id"],
         "res.partner": ["commercial_partner_id"],
         "res.company": ["currency_id"],
     }  # fmt: skip
@@ -45,7 +44,6 @@ class O2oOrderReport(models.Model):
         help="Untaxed revenue per order, in the company's currency.",
     )
     order_count = fields.Integer("Orders", readonly=True)
-    line_count = fields.Integer("Order Lines", readonly=True)
     sale_order_id = fields.Many2one("sale.order", readonly=True)
     pos_order_id = fields.Many2one("pos.order", "POS Order", readonly=True)
 
@@ -68,8 +66,6 @@ class O2oOrderReport(models.Model):
             so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount,
             so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS average_order_value,
             1 AS order_count,
-            (SELECT count(*) FROM sale_order_line sol
-              WHERE sol.order_id = so.id AND sol.display_type IS NULL) AS line_count,
             so.id AS sale_order_id,
             NULL::integer AS pos_order_id
         """
@@ -85,7 +81,8 @@ class O2oOrderReport(models.Model):
         return "so.state = 'sale'"
 
     def _select_pos(self):
-        # Lines that settle a sale order in the POS count with that sale order, not twice.
+        # Lines that settle a sale order in the POS count with that sale order, not
+        # twice: o2o_revenue leaves them out.
         return """
             -po.id AS id,
             po.name AS name,
@@ -97,10 +94,9 @@ class O2oOrderReport(models.Model):
             po.o2o_store_id AS store_id,
             po.user_id AS user_id,
             company.currency_id AS currency_id,
-            pol.amount / COALESCE(NULLIF(po.currency_rate, 0), 1.0) AS amount,
-            pol.amount / COALESCE(NULLIF(po.currency_rate, 0), 1.0) AS average_order_value,
+            po.o2o_revenue / COALESCE(NULLIF(po.currency_rate, 0), 1.0) AS amount,
+            po.o2o_revenue / COALESCE(NULLIF(po.currency_rate, 0), 1.0) AS average_order_value,
             1 AS order_count,
-            pol.line_count AS line_count,
             NULL::integer AS sale_order_id,
             po.id AS pos_order_id
         """
@@ -110,11 +106,6 @@ class O2oOrderReport(models.Model):
             pos_order po
             JOIN res_company company ON company.id = po.company_id
             LEFT JOIN res_partner partner ON partner.id = po.partner_id
-            JOIN LATERAL (
-                SELECT COALESCE(SUM(l.price_subtotal), 0) AS amount, count(*) AS line_count
-                  FROM pos_order_line l
-                 WHERE l.order_id = po.id AND l.sale_order_origin_id IS NULL
-            ) pol ON TRUE
         """
 
     def _where_pos(self):
@@ -190,14 +181,7 @@ class O2oOrderReport(models.Model):
                 order="amount:sum desc",
             )
         ]
-        customers = self._read_group(
-            expression.AND([domain, [("partner_id", "!=", False)]]),
-            ["partner_id"],
-            ["__count", "channel_type:count_distinct"],
-        )
-        customer_count = len(customers)
-        omnichannel = sum(1 for _p, _count, channels in customers if channels >= 2)
-        repeat = sum(1 for _p, count, _channels in customers if count >= 2)
+        customer_count, repeat, omnichannel = self._dashboard_customer_counts(domain)
         kpis = [
             {"key": "revenue", "label": self.env._("Revenue"), "value": revenue, "format": "monetary"},
             {"key": "orders", "label": self.env._("Orders"), "value": orders, "format": "integer"},
@@ -234,6 +218,30 @@ class O2oOrderReport(models.Model):
             "by_channel": by_channel,
             "by_store": by_store,
         }
+
+    @api.model
+    def _dashboard_customer_counts(self, domain):
+        """(customers, customers with 2+ orders, customers in 2+ channel types), in SQL:
+        a period can hold hundreds of thousands of customers."""
+        query = self._search(expression.AND([domain, [("partner_id", "!=", False)]]))
+        partner = SQL.identifier(self._table, "partner_id")
+        query.groupby = partner
+        per_customer = query.select(
+            SQL(
+                "%s, count(*) AS orders, count(DISTINCT %s) AS channels",
+                partner,
+                SQL.identifier(self._table, "channel_type"),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT count(*), count(*) FILTER (WHERE orders >= 2),
+                          count(*) FILTER (WHERE channels >= 2)
+                     FROM (%s) per_customer""",
+                per_customer,
+            )
+        )
+        return self.env.cr.fetchone()
 
     @api.model
     def _dashboard_extra_kpis(self, domain):

@@ -18,6 +18,22 @@ class PosOrder(models.Model):
         help="The store of the point of sale when the order was taken.",
     )
 
+    o2o_revenue = fields.Monetary(
+        string="O2O Revenue",
+        compute="_compute_o2o_revenue",
+        store=True,
+        help="Untaxed amount of what was sold in the store itself; lines that settle a sale "
+        "order count with that order.",
+    )
+
+    @api.depends("lines.price_subtotal", "lines.sale_order_origin_id")
+    def _compute_o2o_revenue(self):
+        # Stored so that the O2O analysis reads one column instead of aggregating lines.
+        for order in self:
+            order.o2o_revenue = sum(
+                order.lines.filtered(lambda line: not line.sale_order_origin_id).mapped("price_subtotal")
+            )
+
     @api.depends("config_id")
     def _compute_o2o_store_id(self):
         # Depends on the config only: moving a point of sale later does not rewrite history.

@@ -151,34 +151,38 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _o2o_customer_domain(self, company):
-        return [
-            ("company_id", "in", [company.id, False]),
-            ("type", "=", "contact"),
-        ]
-
-    @api.model
     def _o2o_find_customer(self, phone=None, email=None, company=None, exclude=None):
         """The existing customer for this phone (first) or e-mail, or an empty recordset.
 
-        Phones are compared in E.164, e-mails normalised; only customers visible to
-        ``company`` are candidates; ``exclude`` partners are never returned.
+        Phones are compared in E.164, e-mails normalised; only customers shared or of
+        ``company`` are candidates; ``exclude`` partners are never returned. A contact of
+        a company returns the company (the commercial partner).
         """
         company = company or self.env.company
-        partners = self.sudo().with_context(active_test=True)
-        domain = self._o2o_customer_domain(company)
-        if exclude:
-            domain = [("id", "not in", exclude.ids)] + domain
         e164 = phone and self._o2o_phone_e164(phone, country=company.country_id)
-        if e164:
-            found = partners.search([("phone_sanitized", "=", e164)] + domain, order="id", limit=1)
-            if found:
-                return self.browse(found.commercial_partner_id.id)
         normalized = email and tools.email_normalize(email)
-        if normalized:
-            found = partners.search([("email_normalized", "=", normalized)] + domain, order="id", limit=1)
-            if found:
-                return self.browse(found.commercial_partner_id.id)
+        for fname, value in (("phone_sanitized", e164), ("email_normalized", normalized)):
+            if value:
+                customer = self._o2o_match(fname, value, company, exclude)
+                if customer:
+                    return customer
+        return self.browse()
+
+    @api.model
+    def _o2o_match(self, fname, value, company, exclude):
+        # Only the indexed key in SQL: adding the company makes PostgreSQL combine it
+        # with the (unselective) company index, 100 times slower on 100,000 customers.
+        domain = [(fname, "=", value), ("type", "=", "contact")]
+        if exclude:
+            domain.append(("id", "not in", exclude.ids))
+        candidates = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search_fetch(domain, ["company_id", "commercial_partner_id"], order="id", limit=20)
+        )
+        for partner in candidates:
+            if not partner.company_id or partner.company_id == company:
+                return self.browse(partner.commercial_partner_id.id)
         return self.browse()
 
     @api.model

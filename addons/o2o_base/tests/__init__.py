@@ -5,6 +5,7 @@ from . import (
     test_dashboard,
     test_merge,
     test_phone,
+    test_pos_tour,
     test_qr,
     test_stores_channels,
     test_tax_id,

@@ -82,8 +82,8 @@ class TestDashboard(O2oCommon):
         self.assertEqual(len(rows), 6)
         pos_row = rows.filtered(lambda r: r.pos_order_id == self.pos_an)
         self.assertEqual(
-            (pos_row.channel_type, pos_row.store_id, pos_row.partner_id, pos_row.team_id, pos_row.line_count),
-            ("store", self.store_1, self.an, self.store_1.o2o_team_id, 1),
+            (pos_row.channel_type, pos_row.store_id, pos_row.partner_id, pos_row.team_id, pos_row.amount),
+            ("store", self.store_1, self.an, self.store_1.o2o_team_id, 20.0),
         )
 
     def test_customer_360(self):
