@@ -19,7 +19,6 @@ class PosOrder(models.Model):
     )
 
     o2o_revenue = fields.Monetary(
-        string="O2O Revenue",
         compute="_compute_o2o_revenue",
         store=True,
         help="Untaxed amount of what was sold in the store itself; lines that settle a sale "
