@@ -1,0 +1,22 @@
+{
+    "name": "O2O Click & Collect",
+    "summary": "Pickup slots, pickup codes, store holds and collection at the POS counter",
+    "version": "18.0.1.0.0",
+    "category": "Website/Website",
+    "author": "o2o",
+    "website": "https://github.com/o2o-retail/o2o",
+    "license": "LGPL-3",
+    "depends": ["o2o_base", "website_sale_collect", "pos_sale", "sms"],
+    "data": [
+        "security/o2o_pickup_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
+        "views/stock_warehouse_views.xml",
+        "views/o2o_pickup_slot_views.xml",
+        "views/sale_order_views.xml",
+        "views/o2o_pickup_menus.xml",
+    ],
+    "demo": ["demo/o2o_pickup_demo.xml"],
+    "installable": True,
+}

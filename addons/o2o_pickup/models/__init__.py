@@ -1,0 +1,1 @@
+from . import o2o_order_report, o2o_pickup_slot, pos_session, sale_order, stock_warehouse

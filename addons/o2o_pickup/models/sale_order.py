@@ -1,0 +1,618 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+from werkzeug.urls import url_encode
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import consteq, format_amount, format_datetime
+from odoo.tools.misc import hmac
+
+from ..const import OPEN_STATES, PICKUP_STATES
+from ..utils import new_pickup_code, normalize_code
+
+TOKEN_PREFIX = "O2OPU"  # noqa: S105 - a marker of our QR payloads, not a secret
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    o2o_is_pickup = fields.Boolean(
+        string="Click & Collect", compute="_compute_o2o_is_pickup", store=True, index=True
+    )
+    o2o_pickup_store_id = fields.Many2one(
+        "stock.warehouse", string="Pickup Store", compute="_compute_o2o_is_pickup", store=True
+    )
+    o2o_pickup_requested_start = fields.Datetime(
+        string="Requested Pickup Slot", copy=False, help="Start of the slot the customer chose."
+    )
+    o2o_pickup_slot_id = fields.Many2one(
+        "o2o.pickup.slot", string="Pickup Slot", copy=False, readonly=True, index="btree_not_null"
+    )
+    o2o_pickup_slot_start = fields.Datetime(related="o2o_pickup_slot_id.start", string="Pickup From")
+    o2o_pickup_slot_end = fields.Datetime(related="o2o_pickup_slot_id.end", string="Pickup Until")
+    o2o_pickup_state = fields.Selection(
+        PICKUP_STATES, string="Pickup Status", copy=False, readonly=True, tracking=True, index=True
+    )
+    o2o_pickup_code = fields.Char(string="Pickup Code", copy=False, readonly=True, index="btree_not_null")
+    o2o_pickup_deadline = fields.Datetime(
+        string="Collect Before", copy=False, readonly=True, help="After this, the order is a no-show."
+    )
+    o2o_pickup_needs_transfer = fields.Boolean(string="Transfer to Store", copy=False, readonly=True)
+    o2o_pickup_refund_needed = fields.Boolean(string="Refund Needed", copy=False, tracking=True)
+    o2o_pickup_collected_date = fields.Datetime(string="Collected On", copy=False, readonly=True)
+    o2o_pickup_collected_pos_id = fields.Many2one(
+        "pos.config", string="Collected At", copy=False, readonly=True
+    )
+
+    # For e-mails, SMS and portal pages (templates call no private method).
+    o2o_pickup_qr_url = fields.Char(compute="_compute_o2o_pickup_display")
+    o2o_pickup_map_url = fields.Char(compute="_compute_o2o_pickup_display")
+    o2o_pickup_deadline_text = fields.Char(compute="_compute_o2o_pickup_display")
+
+    _sql_constraints = [
+        ("o2o_pickup_code_uniq", "UNIQUE(o2o_pickup_code)", "Pickup codes are unique."),
+    ]
+
+    @api.depends("carrier_id.delivery_type", "warehouse_id")
+    def _compute_o2o_is_pickup(self):
+        for order in self:
+            order.o2o_is_pickup = order.carrier_id.delivery_type == "in_store"
+            order.o2o_pickup_store_id = order.warehouse_id if order.o2o_is_pickup else False
+
+    @api.depends("o2o_pickup_code", "o2o_pickup_deadline", "o2o_pickup_store_id")
+    def _compute_o2o_pickup_display(self):
+        for order in self:
+            if not order.o2o_pickup_code:
+                order.o2o_pickup_qr_url = order.o2o_pickup_map_url = order.o2o_pickup_deadline_text = False
+                continue
+            store = order.o2o_pickup_store_id
+            order.o2o_pickup_qr_url = (
+                f"{order.get_base_url()}/o2o/qr/png?{url_encode({'value': order._o2o_pickup_token()})}"
+            )
+            order.o2o_pickup_map_url = store._o2o_map_url()
+            order.o2o_pickup_deadline_text = format_datetime(
+                self.env, order.o2o_pickup_deadline, tz=store._o2o_pickup_tz().zone
+            )
+
+    @api.depends(
+        "order_line",
+        "amount_total",
+        "order_line.invoice_lines.parent_state",
+        "order_line.invoice_lines.price_total",
+        "order_line.pos_order_line_ids",
+        "transaction_ids.state",
+        "transaction_ids.amount",
+    )
+    def _compute_amount_unpaid(self):  # pylint: disable=missing-return
+        # pos_sale counts only invoices and POS payments: an order paid online would be
+        # charged again at the counter. What was paid online is not due any more.
+        super()._compute_amount_unpaid()
+        for order in self:
+            online = sum(
+                tx.amount for tx in order.sudo().transaction_ids if tx.state in ("authorized", "done")
+            )
+            invoiced = order.amount_total - order.amount_unpaid - order._o2o_pos_paid()
+            order.amount_unpaid -= max(online - invoiced, 0.0)
+
+    def _o2o_pos_paid(self):
+        self.ensure_one()
+        return sum(
+            self.order_line.filtered(lambda line: not line.display_type)
+            .sudo()
+            .mapped("pos_order_line_ids.price_subtotal_incl")
+        )
+
+    # ------------------------------------------------------------------
+    # Booking a slot and a code at confirmation
+    # ------------------------------------------------------------------
+
+    def action_confirm(self):
+        res = super().action_confirm()
+        self.filtered(lambda o: o.o2o_is_pickup and not o.o2o_pickup_state)._o2o_pickup_book()
+        return res
+
+    def _o2o_pickup_products_qty(self):
+        self.ensure_one()
+        products = {}
+        for line in self.order_line.filtered(lambda line: line.product_id.is_storable):
+            products[line.product_id] = products.get(line.product_id, 0.0) + line.product_uom_qty
+        return products
+
+    def _o2o_pickup_check_slot(self):
+        """At checkout and before payment: the chosen slot is one the store offers and is not full."""
+        for order in self.filtered("o2o_is_pickup"):
+            store = order.o2o_pickup_store_id
+            if not order.o2o_pickup_requested_start:
+                raise UserError(self.env._("Please choose a pickup slot."))
+            needs_transfer = not store._o2o_has_stock(order._o2o_pickup_products_qty())
+            extra = store.o2o_pickup_transfer_hours if needs_transfer else 0.0
+            slots = store.o2o_get_pickup_slots(days=31, extra_lead_hours=extra)
+            slot = next((s for s in slots if s["start"] == order.o2o_pickup_requested_start), None)
+            if not slot:
+                raise UserError(
+                    self.env._(
+                        "%(store)s does not offer this pickup slot. Please choose another.", store=store.name
+                    )
+                )
+            if not slot["available"]:
+                raise UserError(self.env._("This pickup slot is full. Please choose another."))
+
+    def _check_cart_is_ready_to_be_paid(self):
+        self.filtered("o2o_is_pickup")._o2o_pickup_check_slot()
+        return super()._check_cart_is_ready_to_be_paid()
+
+    def _o2o_pickup_book(self):
+        """Reserve the slot, draw the code, set the hold; bring missing goods to the store.
+
+        Runs when the order is confirmed, which may be after an online payment: a paid order
+        is never refused here. When the chosen slot filled up meanwhile, the next available
+        one is booked and the customer is told.
+        """
+        Slot = self.env["o2o.pickup.slot"].sudo()
+        for order in self:
+            store = order.o2o_pickup_store_id
+            products = order._o2o_pickup_products_qty()
+            needs_transfer = not store._o2o_has_stock(products)
+            slot = Slot.browse()
+            requested = order.o2o_pickup_requested_start
+            if requested and requested > fields.Datetime.now():
+                end = requested + timedelta(minutes=store.o2o_pickup_slot_minutes)
+                try:
+                    slot = Slot._o2o_reserve(store, requested, end)
+                except UserError:
+                    slot = Slot.browse()
+            if not slot:
+                extra = store.o2o_pickup_transfer_hours if needs_transfer else 0.0
+                for candidate in store.o2o_get_pickup_slots(days=31, extra_lead_hours=extra):
+                    if not candidate["available"]:
+                        continue
+                    try:
+                        slot = Slot._o2o_reserve(store, candidate["start"], candidate["end"])
+                        break
+                    except UserError:
+                        continue
+            hold_end = (slot.end if slot else fields.Datetime.now()) + timedelta(
+                days=store.o2o_pickup_hold_days
+            )
+            order.write(
+                {
+                    "o2o_pickup_slot_id": slot.id,
+                    "o2o_pickup_state": "confirmed",
+                    "o2o_pickup_code": order._o2o_pickup_new_code(),
+                    "o2o_pickup_deadline": hold_end,
+                    "o2o_pickup_needs_transfer": needs_transfer,
+                }
+            )
+            if needs_transfer:
+                order._o2o_pickup_create_transfer(products)
+            order._o2o_pickup_log_booking(requested)
+
+    def _o2o_pickup_new_code(self):
+        for _attempt in range(10):
+            code = new_pickup_code()
+            if not self.sudo().search_count([("o2o_pickup_code", "=", code)], limit=1):
+                return code
+        raise UserError(self.env._("Could not draw a unique pickup code; please try again."))
+
+    def _o2o_pickup_log_booking(self, requested):
+        self.ensure_one()
+        if self.o2o_pickup_slot_id:
+            when = self.o2o_pickup_slot_id.display_name
+            if requested and self.o2o_pickup_slot_id.start != requested:
+                body = self.env._(
+                    "The chosen pickup slot was full by the time the order was confirmed: "
+                    "booked %(slot)s instead.",
+                    slot=when,
+                )
+            else:
+                body = self.env._("Pickup booked: %(slot)s.", slot=when)
+        else:
+            body = self.env._(
+                "No pickup slot is open at %(store)s: the store will contact the customer.",
+                store=self.o2o_pickup_store_id.name,
+            )
+        if self.o2o_pickup_needs_transfer:
+            body += " " + self.env._("Goods missing in the store are transferred from another warehouse.")
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _o2o_pickup_create_transfer(self, products):
+        """An internal transfer from warehouses that have the goods to the pickup store."""
+        self.ensure_one()
+        store = self.o2o_pickup_store_id
+        missing = {
+            product: qty - max(product.with_context(warehouse_id=store.id).free_qty, 0.0)
+            for product, qty in products.items()
+        }
+        missing = {product: qty for product, qty in missing.items() if qty > 0}
+        sources = self.env["stock.warehouse"].search(
+            [("company_id", "=", store.company_id.id), ("id", "!=", store.id)]
+        )
+        Picking = self.env["stock.picking"].sudo()
+        for source in sources:
+            moves = []
+            for product, qty in list(missing.items()):
+                available = product.with_context(warehouse_id=source.id).free_qty
+                take = min(qty, available)
+                if take <= 0:
+                    continue
+                moves.append(
+                    {
+                        "name": product.display_name,
+                        "product_id": product.id,
+                        "product_uom": product.uom_id.id,
+                        "product_uom_qty": take,
+                        "location_id": source.lot_stock_id.id,
+                        "location_dest_id": store.lot_stock_id.id,
+                    }
+                )
+                missing[product] -= take
+            if moves:
+                picking = Picking.create(
+                    {
+                        "picking_type_id": source.int_type_id.id,
+                        "location_id": source.lot_stock_id.id,
+                        "location_dest_id": store.lot_stock_id.id,
+                        "origin": self.name,
+                        "move_ids": [(0, 0, vals) for vals in moves],
+                    }
+                )
+                picking.action_confirm()
+                picking.action_assign()
+            if not any(qty > 0 for qty in missing.values()):
+                break
+
+    # ------------------------------------------------------------------
+    # Store staff
+    # ------------------------------------------------------------------
+
+    def _o2o_pickup_store_pickings(self):
+        self.ensure_one()
+        return self.picking_ids.filtered(
+            lambda p: (
+                p.picking_type_code == "outgoing"
+                and p.picking_type_id.warehouse_id == self.o2o_pickup_store_id
+                and p.state not in ("done", "cancel")
+            )
+        )
+
+    def _o2o_pickup_ensure_state(self, *states):
+        for order in self:
+            if order.o2o_pickup_state not in states:
+                labels = dict(PICKUP_STATES)
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s is %(state)s; this step needs it %(expected)s.",
+                        order=order.name,
+                        state=labels.get(order.o2o_pickup_state, self.env._("not a pickup")),
+                        expected=" / ".join(labels[s] for s in states),
+                    )
+                )
+
+    def _o2o_pickup_note(self, body):
+        for order in self:
+            order.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def action_o2o_pickup_prepare(self):
+        self._o2o_pickup_ensure_state("confirmed")
+        self.write({"o2o_pickup_state": "preparing"})
+        self._o2o_pickup_note(self.env._("Preparation started by %s.", self.env.user.name))
+
+    def action_o2o_pickup_ready(self):
+        """The goods are ready: they must be reserved in the store, or staff say it is partial."""
+        self._o2o_pickup_ensure_state("confirmed", "preparing")
+        partial_ok = self.env.context.get("o2o_pickup_partial")
+        for order in self:
+            pickings = order._o2o_pickup_store_pickings()
+            short = pickings.move_ids.filtered(
+                lambda m: m.state not in ("done", "cancel") and m.quantity < m.product_uom_qty
+            )
+            if short and not partial_ok:
+                details = ", ".join(
+                    f"{m.product_id.display_name} ({m.quantity:g}/{m.product_uom_qty:g})" for m in short
+                )
+                raise UserError(
+                    self.env._(
+                        "Not all goods of %(order)s are reserved in %(store)s: %(details)s. Wait for "
+                        "them, or use 'Ready (partial)' after agreeing with the customer.",
+                        order=order.name,
+                        store=order.o2o_pickup_store_id.name,
+                        details=details,
+                    )
+                )
+            if short:
+                order.message_post(
+                    body=self.env._(
+                        "Ready with part of the goods: %s", ", ".join(short.product_id.mapped("display_name"))
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+            start = max(order.o2o_pickup_slot_id.end or fields.Datetime.now(), fields.Datetime.now())
+            order.write(
+                {
+                    "o2o_pickup_state": "ready",
+                    "o2o_pickup_deadline": start
+                    + timedelta(days=order.o2o_pickup_store_id.o2o_pickup_hold_days),
+                }
+            )
+            order._o2o_pickup_notify("o2o_pickup.mail_template_pickup_ready", order._o2o_pickup_ready_sms())
+            order._o2o_pickup_note(
+                self.env._(
+                    "Ready for pickup (marked by %(user)s); the customer was notified. "
+                    "Hold until %(deadline)s.",
+                    user=self.env.user.name,
+                    deadline=order.o2o_pickup_deadline_text,
+                )
+            )
+
+    def action_o2o_pickup_ready_partial(self):
+        return self.with_context(o2o_pickup_partial=True).action_o2o_pickup_ready()
+
+    def action_o2o_pickup_no_show(self):
+        self._o2o_pickup_ensure_state(*OPEN_STATES)
+        self._o2o_pickup_release("expired")
+
+    def action_o2o_pickup_cancel(self):
+        """Cancel a pickup not yet prepared (by the customer in the portal, or by staff)."""
+        self._o2o_pickup_ensure_state("confirmed")
+        self.o2o_pickup_slot_id.sudo()._o2o_release()
+        self._o2o_pickup_release("cancelled")
+
+    def _o2o_pickup_release(self, final_state):
+        """Release the goods held in the store; cancel an unpaid order, flag a paid one for refund."""
+        for order in self:
+            order._o2o_pickup_store_pickings().sudo().action_cancel()
+            paid_online = order.currency_id.compare_amounts(order.amount_paid, 0.0) > 0
+            order.write({"o2o_pickup_state": final_state, "o2o_pickup_refund_needed": paid_online})
+            if paid_online:
+                order.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Refund the pickup order"),
+                    note=self.env._(
+                        "%(amount)s was paid online for %(order)s, which was not collected.",
+                        amount=format_amount(self.env, order.amount_paid, order.currency_id),
+                        order=order.name,
+                    ),
+                    user_id=order.user_id.id or self.env.uid,
+                )
+            else:
+                order.with_context(disable_cancel_warning=True)._action_cancel()
+            template = (
+                "o2o_pickup.mail_template_pickup_expired"
+                if final_state == "expired"
+                else "o2o_pickup.mail_template_pickup_cancelled"
+            )
+            order._o2o_pickup_notify(template, None)
+            if final_state == "expired":
+                note = self.env._(
+                    "No-show: the goods held in %s were released.", order.o2o_pickup_store_id.name
+                )
+            else:
+                note = self.env._("Pickup cancelled; the goods and the slot were released.")
+            if paid_online:
+                note += " " + self.env._("Paid online: to be refunded.")
+            elif order.state == "cancel":
+                note += " " + self.env._("The unpaid order was cancelled.")
+            order._o2o_pickup_note(note)
+
+    @api.model
+    def _cron_o2o_pickup_expire(self, batch=200):
+        """No-shows: open pickups past their hold. Rows are locked with SKIP LOCKED, so two
+        servers running this job at once handle different orders, each once."""
+        self.flush_model(["o2o_pickup_state", "o2o_pickup_deadline"])
+        self.env.cr.execute(
+            """
+            SELECT id FROM sale_order
+             WHERE o2o_pickup_state IN %s AND o2o_pickup_deadline < %s
+          ORDER BY o2o_pickup_deadline
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            (OPEN_STATES, fields.Datetime.now(), batch),
+        )
+        orders = self.browse([row[0] for row in self.env.cr.fetchall()])
+        for order in orders:
+            order._o2o_pickup_release("expired")
+        return orders
+
+    # ------------------------------------------------------------------
+    # Notifications
+    # ------------------------------------------------------------------
+
+    def _o2o_pickup_notify(self, template_xmlid, sms_body):
+        self.ensure_one()
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if template and self.partner_id.email:
+            self.with_context(mail_notify_force_send=False).message_post_with_source(
+                template, subtype_xmlid="mail.mt_comment"
+            )
+        if sms_body and self.partner_id.phone_sanitized:
+            self._message_sms(sms_body, partner_ids=self.partner_id.ids)
+
+    def _o2o_pickup_ready_sms(self):
+        self.ensure_one()
+        return self.env._(
+            "%(company)s: your order %(order)s is ready at %(store)s. Pickup code %(code)s. "
+            "Collect before %(deadline)s.",
+            company=self.company_id.name,
+            order=self.name,
+            store=self.o2o_pickup_store_id.name,
+            code=self.o2o_pickup_code,
+            deadline=self.o2o_pickup_deadline_text,
+        )
+
+    # ------------------------------------------------------------------
+    # QR token
+    # ------------------------------------------------------------------
+
+    def _o2o_pickup_token(self):
+        """What the QR holds: the order, its code and a signature only this database can make."""
+        self.ensure_one()
+        message = f"{self.id}:{self.o2o_pickup_code}"
+        return f"{TOKEN_PREFIX}:{message}:{hmac(self.env(su=True), 'o2o_pickup', message)[:32]}"
+
+    @api.model
+    def _o2o_pickup_from_token(self, token):
+        parts = (token or "").strip().split(":")
+        if len(parts) != 4 or parts[0] != TOKEN_PREFIX or not parts[1].isdigit():
+            return self.browse()
+        message = f"{parts[1]}:{parts[2]}"
+        if not consteq(hmac(self.env(su=True), "o2o_pickup", message)[:32], parts[3]):
+            return self.browse()
+        order = self.sudo().browse(int(parts[1])).exists()
+        return order if order.o2o_pickup_code == parts[2] else self.browse()
+
+    # ------------------------------------------------------------------
+    # Point of sale
+    # ------------------------------------------------------------------
+
+    def _o2o_pickup_refusal(self, config):
+        """Why this order cannot be collected at ``config`` now, or None."""
+        self.ensure_one()
+        tz = self.o2o_pickup_store_id._o2o_pickup_tz().zone
+        if not self.o2o_is_pickup or not self.o2o_pickup_state:
+            return self.env._("Order %s is not a click & collect order.", self.name)
+        if self.o2o_pickup_store_id != config.warehouse_id:
+            return self.env._(
+                "Order %(order)s is collected at %(store)s, not here.",
+                order=self.name,
+                store=self.o2o_pickup_store_id.name,
+            )
+        if self.o2o_pickup_state == "collected":
+            return self.env._(
+                "Order %(order)s was already collected on %(date)s.",
+                order=self.name,
+                date=format_datetime(self.env, self.o2o_pickup_collected_date, tz=tz),
+            )
+        if self.o2o_pickup_state == "expired":
+            return self.env._(
+                "Order %(order)s expired: the hold ended on %(date)s.",
+                order=self.name,
+                date=format_datetime(self.env, self.o2o_pickup_deadline, tz=tz),
+            )
+        if self.o2o_pickup_state == "cancelled":
+            return self.env._("Order %s was cancelled.", self.name)
+        if self.o2o_pickup_state != "ready":
+            return self.env._("Order %s is not ready yet: the store is still preparing it.", self.name)
+        return None
+
+    def _o2o_pickup_pos_data(self, config):
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "name": self.name,
+            "partner": self.partner_id.name,
+            "phone": self.partner_id.phone or self.partner_id.mobile or "",
+            "state": self.o2o_pickup_state,
+            "state_label": dict(PICKUP_STATES).get(self.o2o_pickup_state, ""),
+            "slot_start": fields.Datetime.to_string(self.o2o_pickup_slot_start),
+            "slot_end": fields.Datetime.to_string(self.o2o_pickup_slot_end),
+            "amount_total": self.amount_total,
+            "amount_due": self.amount_unpaid,
+            "prepaid": self.currency_id.is_zero(self.amount_unpaid),
+            "lines": [
+                {"product": line.product_id.display_name, "qty": line.product_uom_qty}
+                for line in self.order_line.filtered(
+                    lambda line: not line.display_type and not line.is_delivery
+                )
+            ],
+            "refusal": self._o2o_pickup_refusal(config),
+        }
+
+    @api.model
+    def o2o_pos_pickup_find(self, query, config_id):
+        """Find pickups from the POS by scanned QR, typed code or customer phone.
+
+        Refusals come back as {'error': message} rather than exceptions, so that a wrong
+        code is counted (and throttled) in the same committed request.
+        """
+        config = self.env["pos.config"].browse(config_id)
+        session = config.current_session_id
+        if not session:
+            return {"error": self.env._("Open the register first.")}
+        if session._o2o_pickup_throttled():
+            return {
+                "error": self.env._(
+                    "Too many wrong pickup codes from this register: wait a few minutes, or search "
+                    "by the customer's phone."
+                )
+            }
+        query = (query or "").strip()
+        Orders = self.sudo()
+        orders = Orders._o2o_pickup_from_token(query)
+        looked_like_secret = query.startswith(TOKEN_PREFIX)
+        if not orders and (code := normalize_code(query)):
+            looked_like_secret = True
+            orders = Orders.search([("o2o_pickup_code", "=", code)], limit=1)
+        if not orders and not looked_like_secret:
+            e164 = self.env["res.partner"]._o2o_phone_e164(query, country=config.company_id.country_id)
+            if e164:
+                orders = Orders.search(
+                    [
+                        ("partner_id.commercial_partner_id.phone_sanitized", "=", e164),
+                        ("o2o_pickup_state", "in", OPEN_STATES),
+                        ("o2o_pickup_store_id", "=", config.warehouse_id.id),
+                    ],
+                    order="o2o_pickup_deadline",
+                    limit=20,
+                ) or Orders.search(
+                    [
+                        ("partner_id.phone_sanitized", "=", e164),
+                        ("o2o_pickup_state", "in", OPEN_STATES),
+                        ("o2o_pickup_store_id", "=", config.warehouse_id.id),
+                    ],
+                    order="o2o_pickup_deadline",
+                    limit=20,
+                )
+                if not orders:
+                    return {"error": self.env._("No pickup waiting here for %s.", query)}
+        if not orders:
+            if looked_like_secret:
+                session._o2o_pickup_register_failure()
+            return {"error": self.env._("Unknown pickup code %s.", query)}
+        return {"orders": [order._o2o_pickup_pos_data(config) for order in orders]}
+
+    @api.model
+    def o2o_pos_pickup_collect(self, order_id, config_id):
+        """Hand over a pickup at the POS: once, fully paid, stock leaving the store once."""
+        config = self.env["pos.config"].browse(config_id)
+        order = self.sudo().browse(order_id).exists()
+        if not order:
+            raise UserError(self.env._("This order does not exist any more."))
+        # Two registers collecting the same order: the second waits here, then its
+        # transaction is retried by Odoo and sees the order collected.
+        self.env.cr.execute("SELECT id FROM sale_order WHERE id = %s FOR UPDATE", [order.id])
+        order.invalidate_recordset()
+        refusal = order._o2o_pickup_refusal(config)
+        if refusal:
+            raise UserError(refusal)
+        if not order.currency_id.is_zero(order.amount_unpaid):
+            raise UserError(
+                self.env._(
+                    "%(amount)s is still to pay on %(order)s: take the payment first.",
+                    amount=format_amount(self.env, order.amount_unpaid, order.currency_id),
+                    order=order.name,
+                )
+            )
+        for picking in order._o2o_pickup_store_pickings():
+            for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+                move.quantity = move.product_uom_qty
+                move.picked = True
+            picking.with_context(cancel_backorder=True)._action_done()
+        order.write(
+            {
+                "o2o_pickup_state": "collected",
+                "o2o_pickup_collected_date": fields.Datetime.now(),
+                "o2o_pickup_collected_pos_id": config.id,
+            }
+        )
+        order.message_post(
+            body=Markup("%s")
+            % self.env._("Collected at %(pos)s by %(user)s.", pos=config.name, user=self.env.user.name),
+            subtype_xmlid="mail.mt_note",
+        )
+        order._o2o_pickup_after_collect(config)
+        return order._o2o_pickup_pos_data(config)
+
+    def _o2o_pickup_after_collect(self, config):
+        """Hook: the order was handed over (e.g. loyalty earns on collection)."""

@@ -1,0 +1,7 @@
+from . import (
+    test_pickup_codes,
+    test_pickup_flow,
+    test_pickup_pos,
+    test_pickup_slot_concurrency,
+    test_pickup_slots,
+)
