@@ -37,14 +37,14 @@ def phone_for(index):
     return f"09{index:08d}"
 
 
-def ensure_database(cli, params, dbname):
+def ensure_database(cli, params, dbname, modules="o2o_base"):
     if cli.database_exists(params, dbname):
         return
     odoo, env = cli.find_odoo()
-    print(f"Creating {dbname} with o2o_base (no demo data)...", flush=True)
+    print(f"Creating {dbname} with {modules} (no demo data)...", flush=True)
     cmd = [
         *odoo, "-c", str(cli.CONF), f"--addons-path={cli.addons_path(env)}", *cli.db_args(params),
-        "-d", dbname, "-i", "o2o_base", "--without-demo=all", "--stop-after-init", "--log-level=warn",
+        "-d", dbname, "-i", modules, "--without-demo=all", "--stop-after-init", "--log-level=warn",
     ]  # fmt: skip
     subprocess.run(cmd, env=env, check=True)
 

@@ -16,7 +16,12 @@
         "views/o2o_pickup_slot_views.xml",
         "views/sale_order_views.xml",
         "views/o2o_pickup_menus.xml",
+        "views/o2o_pickup_templates.xml",
     ],
     "demo": ["demo/o2o_pickup_demo.xml"],
+    "assets": {
+        "web.assets_frontend": ["o2o_pickup/static/src/js/**/*"],
+        "web.assets_tests": ["o2o_pickup/static/tests/tours/**/*"],
+    },
     "installable": True,
 }

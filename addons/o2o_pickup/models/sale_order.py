@@ -1,11 +1,12 @@
 from datetime import timedelta
 
+import pytz
 from markupsafe import Markup
 from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import consteq, format_amount, format_datetime
+from odoo.tools import consteq, format_amount, format_date, format_datetime
 from odoo.tools.misc import hmac
 
 from ..const import OPEN_STATES, PICKUP_STATES
@@ -124,7 +125,7 @@ class SaleOrder(models.Model):
         for order in self.filtered("o2o_is_pickup"):
             store = order.o2o_pickup_store_id
             if not order.o2o_pickup_requested_start:
-                raise UserError(self.env._("Please choose a pickup slot."))
+                continue  # the earliest available slot is booked at confirmation
             needs_transfer = not store._o2o_has_stock(order._o2o_pickup_products_qty())
             extra = store.o2o_pickup_transfer_hours if needs_transfer else 0.0
             slots = store.o2o_get_pickup_slots(days=31, extra_lead_hours=extra)
@@ -137,6 +138,35 @@ class SaleOrder(models.Model):
                 )
             if not slot["available"]:
                 raise UserError(self.env._("This pickup slot is full. Please choose another."))
+
+    def o2o_pickup_slot_options(self):
+        """Slots to offer at checkout, labelled in the store's time zone."""
+        self.ensure_one()
+        store = self.o2o_pickup_store_id
+        if not store:
+            return []
+        needs_transfer = not store._o2o_has_stock(self._o2o_pickup_products_qty())
+        if needs_transfer and not store.o2o_pickup_allow_transfer:
+            return []
+        extra = store.o2o_pickup_transfer_hours if needs_transfer else 0.0
+        tz = store._o2o_pickup_tz()
+        options = []
+        selected = self.o2o_pickup_requested_start
+        for slot in store.o2o_get_pickup_slots(days=7, extra_lead_hours=extra):
+            start = pytz.utc.localize(slot["start"]).astimezone(tz)
+            end = pytz.utc.localize(slot["end"]).astimezone(tz)
+            options.append(
+                {
+                    "value": fields.Datetime.to_string(slot["start"]),
+                    "label": f"{format_date(self.env, start.date(), date_format='EEE dd/MM')} "
+                    f"{start:%H:%M}-{end:%H:%M}",
+                    "available": slot["available"],
+                    "selected": slot["start"] == selected,
+                }
+            )
+        if options and not any(o["selected"] for o in options):
+            next((o for o in options if o["available"]), options[0])["selected"] = True
+        return options
 
     def _check_cart_is_ready_to_be_paid(self):
         self.filtered("o2o_is_pickup")._o2o_pickup_check_slot()

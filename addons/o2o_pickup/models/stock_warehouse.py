@@ -62,10 +62,13 @@ class StockWarehouse(models.Model):
         self.ensure_one()
         if not self.opening_hours:
             return []
-        now = now or fields.Datetime.now()
-        start = pytz.utc.localize(now)
-        end = start + timedelta(days=days)
-        not_before = start + timedelta(hours=self.o2o_pickup_lead_hours + extra_lead_hours)
+        now = pytz.utc.localize(now or fields.Datetime.now())
+        not_before = now + timedelta(hours=self.o2o_pickup_lead_hours + extra_lead_hours)
+        # Read the opening hours from the start of the local day, so that slots keep the
+        # same grid (opening time + n slots) whatever the time of the request.
+        tz = self._o2o_pickup_tz()
+        start = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+        end = now + timedelta(days=days)
         intervals = self.opening_hours._work_intervals_batch(start, end)[False]
         slots = split_into_slots(
             [(i_start, i_end) for i_start, i_end, _records in intervals],

@@ -1,7 +1,9 @@
 from . import (
     test_pickup_codes,
     test_pickup_flow,
+    test_pickup_portal,
     test_pickup_pos,
     test_pickup_slot_concurrency,
     test_pickup_slots,
+    test_pickup_tours,
 )

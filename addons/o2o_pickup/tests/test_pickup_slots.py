@@ -75,8 +75,10 @@ class TestPickupSlots(O2oPickupCommon):
 
     def test_checkout_rechecks_slot(self):
         order = self._pickup_order([(self.product_a, 1)], confirm=False)
-        with self.assertRaisesRegex(UserError, "choose a pickup slot"):
-            order._check_cart_is_ready_to_be_paid()
+        order._o2o_pickup_check_slot()  # no choice yet: the earliest slot will be booked
+        options = order.o2o_pickup_slot_options()
+        self.assertEqual(options[0]["label"], "Mon 02/03 11:00-12:00")
+        self.assertTrue(options[0]["selected"])
         order.o2o_pickup_requested_start = datetime(2026, 3, 2, 4, 30)
         with self.assertRaisesRegex(UserError, "does not offer this pickup slot"):
             order._o2o_pickup_check_slot()

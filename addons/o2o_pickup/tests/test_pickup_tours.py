@@ -1,0 +1,72 @@
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install", "o2o")
+class TestPickupShopperTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Always open",
+                "tz": "UTC",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": str(d),
+                            "dayofweek": str(d),
+                            "hour_from": 0,
+                            "hour_to": 24,
+                            "day_period": "morning",
+                        }
+                    )
+                    for d in range(7)
+                ],
+            }
+        )
+        address = {
+            "street": "1 Tour Street",
+            "city": "Hồ Chí Minh",
+            "zip": "700000",
+            "country_id": cls.env.ref("base.vn").id,
+        }
+        cls.store = cls.env["stock.warehouse"].create(
+            {
+                "name": "Tour Store",
+                "code": "TTS",
+                "o2o_is_store": True,
+                "opening_hours": calendar.id,
+                "o2o_pickup_slot_minutes": 60,
+                "o2o_pickup_lead_hours": 1.0,
+                "partner_id": cls.env["res.partner"]
+                .create({"name": "Shop 1", "partner_latitude": 1.0, "partner_longitude": 2.0, **address})
+                .id,
+            }
+        )
+        carrier = cls.env.ref("website_sale_collect.carrier_pick_up_in_store")
+        carrier.write({"warehouse_ids": [Command.set(cls.store.ids)], "is_published": True})
+        cls.env.ref("website_sale_collect.payment_provider_on_site").write(
+            {"state": "enabled", "is_published": True}
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "o2o Pickup Product", "is_storable": True, "list_price": 20.0, "website_published": True}
+        )
+        cls.env["stock.quant"].with_context(inventory_mode=True).create(
+            {"product_id": cls.product.id, "location_id": cls.store.lot_stock_id.id, "inventory_quantity": 10}
+        ).action_apply_inventory()
+        cls.shopper = cls.env.ref("base.demo_user0")
+        cls.shopper.partner_id.write({"phone": "+84 938 000 111", **address})
+
+    def test_shopper_chooses_store_and_slot_and_sees_qr(self):
+        second_slot = self.store.o2o_get_pickup_slots()[1]["start"]
+        self.start_tour("/", "o2o_pickup_shopper", login=self.shopper.login)
+        order = self.env["sale.order"].search(
+            [("partner_id", "=", self.shopper.partner_id.id), ("o2o_pickup_state", "!=", False)]
+        )
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.o2o_pickup_state, "confirmed")
+        self.assertEqual(order.o2o_pickup_store_id, self.store)
+        self.assertEqual(order.o2o_pickup_slot_id.start, second_slot)
+        self.assertTrue(order.o2o_pickup_code)
