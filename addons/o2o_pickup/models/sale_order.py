@@ -540,6 +540,8 @@ class SaleOrder(models.Model):
             "amount_total": self.amount_total,
             "amount_due": self.amount_unpaid,
             "prepaid": self.currency_id.is_zero(self.amount_unpaid),
+            "partially_paid": not self.currency_id.is_zero(self.amount_unpaid)
+            and self.currency_id.compare_amounts(self.amount_unpaid, self.amount_total) < 0,
             "lines": [
                 {"product": line.product_id.display_name, "qty": line.product_uom_qty}
                 for line in self.order_line.filtered(
@@ -643,6 +645,37 @@ class SaleOrder(models.Model):
         )
         order._o2o_pickup_after_collect(config)
         return order._o2o_pickup_pos_data(config)
+
+    def _o2o_pickup_collected_at_pos(self, pos_order):
+        """Paid at the counter through the POS order: collected when nothing is due any more."""
+        self.ensure_one()
+        self.invalidate_recordset(["amount_unpaid"])
+        if not self.currency_id.is_zero(self.amount_unpaid):
+            self._o2o_pickup_note(
+                self.env._(
+                    "%(amount)s paid at %(pos)s (%(order)s); %(due)s is still due.",
+                    amount=format_amount(self.env, pos_order.amount_total, pos_order.currency_id),
+                    pos=pos_order.config_id.name,
+                    order=pos_order.name,
+                    due=format_amount(self.env, self.amount_unpaid, self.currency_id),
+                )
+            )
+            return
+        self.write(
+            {
+                "o2o_pickup_state": "collected",
+                "o2o_pickup_collected_date": fields.Datetime.now(),
+                "o2o_pickup_collected_pos_id": pos_order.config_id.id,
+            }
+        )
+        self._o2o_pickup_note(
+            self.env._(
+                "Paid and collected at %(pos)s (%(order)s).",
+                pos=pos_order.config_id.name,
+                order=pos_order.name,
+            )
+        )
+        self._o2o_pickup_after_collect(pos_order.config_id)
 
     def _o2o_pickup_after_collect(self, config):
         """Hook: the order was handed over (e.g. loyalty earns on collection)."""

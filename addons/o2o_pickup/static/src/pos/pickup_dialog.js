@@ -1,0 +1,76 @@
+import { Component, onMounted, useRef, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { Dialog } from "@web/core/dialog/dialog";
+import { useService } from "@web/core/utils/hooks";
+import { usePos } from "@point_of_sale/app/store/pos_hook";
+
+/**
+ * Find a click & collect order by scanned QR, typed code or the customer's phone, then
+ * hand it over (prepaid) or load it into the POS order to take what is still due.
+ */
+export class O2oPickupDialog extends Component {
+    static template = "o2o_pickup.PickupDialog";
+    static components = { Dialog };
+    static props = { close: Function };
+
+    setup() {
+        this.pos = usePos();
+        this.notification = useService("notification");
+        this.state = useState({ query: "", orders: [], error: "", busy: false });
+        this.inputRef = useRef("query");
+        onMounted(() => this.inputRef.el?.focus());
+    }
+
+    async search(ev) {
+        ev?.preventDefault();
+        if (!this.state.query.trim() || this.state.busy) {
+            return;
+        }
+        this.state.busy = true;
+        try {
+            const result = await this.pos.data.call("sale.order", "o2o_pos_pickup_find", [
+                this.state.query,
+                this.pos.config.id,
+            ]);
+            this.state.error = result.error || "";
+            this.state.orders = result.orders || [];
+        } finally {
+            this.state.busy = false;
+        }
+    }
+
+    async handOver(order) {
+        this.state.busy = true;
+        try {
+            await this.pos.data.call("sale.order", "o2o_pos_pickup_collect", [order.id, this.pos.config.id]);
+        } catch (error) {
+            this.state.error = error.data?.message || error.message || String(error);
+            return;
+        } finally {
+            this.state.busy = false;
+        }
+        this.notification.add(_t("%s handed over.", order.name), { type: "success" });
+        this.props.close();
+    }
+
+    async takePayment(order) {
+        if (order.partially_paid) {
+            // Settling loads the whole order: part of it would be charged twice.
+            this.state.error = _t(
+                "Part of %s was paid online: settle the rest from the back office.",
+                order.name
+            );
+            return;
+        }
+        const saleOrder = await this.pos._getSaleOrder(order.id);
+        if (saleOrder.partner_id) {
+            this.pos.get_order().set_partner(saleOrder.partner_id);
+        }
+        await this.pos.settleSO(saleOrder, false);
+        this.props.close();
+    }
+
+    formatCurrency(amount) {
+        return this.env.utils.formatCurrency(amount);
+    }
+}

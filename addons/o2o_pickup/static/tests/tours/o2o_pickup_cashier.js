@@ -1,0 +1,70 @@
+import { registry } from "@web/core/registry";
+import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
+import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
+import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
+import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
+import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
+
+function findPickup(query) {
+    return [
+        {
+            content: "open the pickup counter",
+            trigger: ".o_o2o_pickup_button",
+            run: "click",
+        },
+        {
+            content: "scan or type the code",
+            trigger: ".o_o2o_pickup_query",
+            run: `edit ${query}`,
+        },
+        {
+            content: "search",
+            trigger: ".o_o2o_pickup_search",
+            run: "click",
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("o2o_pickup_cashier_prepaid", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ...findPickup("ABCDE-12345"),
+            {
+                content: "nothing to pay",
+                trigger: ".o_o2o_pickup_result .o_o2o_pickup_prepaid",
+            },
+            {
+                content: "hand over",
+                trigger: ".o_o2o_pickup_hand_over",
+                run: "click",
+            },
+            {
+                content: "the dialog closed",
+                trigger: ".product-screen:not(:has(.o_o2o_pickup_query))",
+            },
+        ].flat(),
+});
+
+registry.category("web_tour.tours").add("o2o_pickup_cashier_pay_at_store", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ...findPickup("FGHJK-67890"),
+            {
+                content: "the amount due is shown",
+                trigger: ".o_o2o_pickup_result .o_o2o_pickup_due",
+            },
+            {
+                content: "take the payment",
+                trigger: ".o_o2o_pickup_take_payment",
+                run: "click",
+            },
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Bank"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+        ].flat(),
+});

@@ -1,0 +1,97 @@
+from odoo import Command
+from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
+from odoo.tests import tagged
+
+
+@tagged("post_install", "-at_install", "o2o")
+class TestPickupCashierTours(TestPointOfSaleHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Always open",
+                "tz": "UTC",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": str(d),
+                            "dayofweek": str(d),
+                            "hour_from": 0,
+                            "hour_to": 24,
+                            "day_period": "morning",
+                        }
+                    )
+                    for d in range(7)
+                ],
+            }
+        )
+        cls.store = cls.main_pos_config.warehouse_id
+        cls.store.write({"o2o_is_store": True, "opening_hours": calendar.id})
+        cls.store.o2o_pickup_enabled = True
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "o2o Pickup Bag",
+                "is_storable": True,
+                "list_price": 30.0,
+                "available_in_pos": True,
+                "taxes_id": False,
+            }
+        )
+        cls.env["stock.quant"].with_context(inventory_mode=True).create(
+            {"product_id": cls.product.id, "location_id": cls.store.lot_stock_id.id, "inventory_quantity": 10}
+        ).action_apply_inventory()
+        cls.customer = cls.env["res.partner"].create({"name": "Pickup Customer", "phone": "+84 938 222 333"})
+
+    def _ready_order(self, code):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "carrier_id": self.env.ref("website_sale_collect.carrier_pick_up_in_store").id,
+                "warehouse_id": self.store.id,
+                "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 2})],
+            }
+        )
+        order.action_confirm()
+        order.action_o2o_pickup_ready()
+        order.o2o_pickup_code = code  # known to the tour
+        return order
+
+    def test_prepaid_order_handed_over_without_payment(self):
+        order = self._ready_order("ABCDE-12345")
+        provider = self.env.ref("payment.payment_provider_transfer").sudo()
+        self.env["payment.transaction"].sudo().create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": self.env.ref("payment_custom.payment_method_wire_transfer").id,
+                "amount": order.amount_total,
+                "currency_id": order.currency_id.id,
+                "partner_id": self.customer.id,
+                "reference": f"{order.name}-tour",
+                "sale_order_ids": [Command.set(order.ids)],
+                "state": "done",
+            }
+        )
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("o2o_pickup_cashier_prepaid")
+        self.assertEqual(order.o2o_pickup_state, "collected")
+        self.assertEqual(
+            order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing").state, "done"
+        )
+        self.assertFalse(
+            self.env["pos.order"].search([("lines.sale_order_origin_id", "=", order.id)]), "no payment taken"
+        )
+
+    def test_pay_at_store_order_paid_once_and_collected(self):
+        order = self._ready_order("FGHJK-67890")
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("o2o_pickup_cashier_pay_at_store")
+        pos_order = self.env["pos.order"].search([("lines.sale_order_origin_id", "=", order.id)])
+        self.assertEqual(len(pos_order), 1)
+        self.assertAlmostEqual(pos_order.amount_paid, order.amount_total)
+        self.assertTrue(order.currency_id.is_zero(order.amount_unpaid))
+        self.assertEqual(order.o2o_pickup_state, "collected")
+        self.assertEqual(order.o2o_pickup_collected_pos_id, self.main_pos_config)
+        on_hand = self.product.with_context(warehouse_id=self.store.id).qty_available
+        self.assertEqual(on_hand, 8, "the goods left the store once")
