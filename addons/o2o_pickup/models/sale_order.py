@@ -450,14 +450,19 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def _o2o_pickup_notify(self, template_xmlid, sms_body):
+        """E-mail and SMS the customer, through Odoo's mail and SMS queues: nothing is sent
+        from within the store's request. ``o2o_pickup_no_notify`` in the context (data
+        imports, demo data) records the step without messaging anybody."""
         self.ensure_one()
+        if self.env.context.get("o2o_pickup_no_notify"):
+            return
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if template and self.partner_id.email:
             self.with_context(mail_notify_force_send=False).message_post_with_source(
                 template, subtype_xmlid="mail.mt_comment"
             )
         if sms_body and self.partner_id.phone_sanitized:
-            self._message_sms(sms_body, partner_ids=self.partner_id.ids)
+            self._message_sms(sms_body, partner_ids=self.partner_id.ids, put_in_queue=True)
 
     def _o2o_pickup_ready_sms(self):
         self.ensure_one()

@@ -25,8 +25,15 @@ class TestPickupFlow(O2oPickupCommon):
         self.assertIn("/o2o/qr/png?value=O2OPU", str(mail.body))
         sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.state, "outgoing", "queued for Odoo's SMS job, not sent in the request")
         self.assertIn(order.o2o_pickup_code, sms.body)
         self.assertEqual(sms.number, "+84986555444")
+
+    def test_no_notification_on_request(self):
+        order = self._pickup_order([(self.product_a, 1)])
+        order.with_context(o2o_pickup_no_notify=True).action_o2o_pickup_ready()
+        self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.customer.id)]))
+        self.assertIn("Ready for pickup", order.message_ids[0].body)
 
     def test_ready_checks_goods_are_in_the_store(self):
         order = self._pickup_order([(self.product_b, 2)])  # waiting for the transfer
