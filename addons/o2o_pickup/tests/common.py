@@ -7,6 +7,35 @@ from odoo.addons.o2o_base.tests.common import O2oCommon
 NOW = datetime(2026, 3, 2, 2, 0, 0)
 
 
+def always_open_calendar(env):
+    """Opening hours of a store open day and night: browser tours run at the real time."""
+    return env["resource.calendar"].create(
+        {
+            "name": "Always open",
+            "tz": "UTC",
+            "attendance_ids": [Command.clear()]
+            + [
+                Command.create(
+                    {
+                        "name": str(d),
+                        "dayofweek": str(d),
+                        "hour_from": 0,
+                        "hour_to": 24,
+                        "day_period": "morning",
+                    }
+                )
+                for d in range(7)
+            ],
+        }
+    )
+
+
+def put_in_stock(env, product, store, qty):
+    env["stock.quant"].with_context(inventory_mode=True).create(
+        {"product_id": product.id, "location_id": store.lot_stock_id.id, "inventory_quantity": qty}
+    ).action_apply_inventory()
+
+
 class O2oPickupCommon(O2oCommon):
     """Store 1 opens 08:00-22:00 every day, hour slots, 2 hours to prepare, pickup enabled."""
 
@@ -51,9 +80,7 @@ class O2oPickupCommon(O2oCommon):
 
     @classmethod
     def _stock(cls, product, store, qty):
-        cls.env["stock.quant"].with_context(inventory_mode=True).create(
-            {"product_id": product.id, "location_id": store.lot_stock_id.id, "inventory_quantity": qty}
-        ).action_apply_inventory()
+        put_in_stock(cls.env, product, store, qty)
 
     def _pickup_order(self, lines, store=None, start=None, partner=None, confirm=True):
         store = store or self.store_1

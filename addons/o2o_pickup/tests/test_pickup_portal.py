@@ -1,31 +1,15 @@
 from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import always_open_calendar
+
 
 @tagged("post_install", "-at_install", "o2o")
 class TestPickupPortal(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Always open",
-                "tz": "UTC",
-                "attendance_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "name": str(d),
-                            "dayofweek": str(d),
-                            "hour_from": 0,
-                            "hour_to": 24,
-                            "day_period": "morning",
-                        }
-                    )
-                    for d in range(7)
-                ],
-            }
-        )
+        calendar = always_open_calendar(cls.env)
         cls.store = cls.env.ref("stock.warehouse0")
         cls.store.write({"o2o_is_store": True, "opening_hours": calendar.id})
         cls.store.o2o_pickup_enabled = True

@@ -2,31 +2,15 @@ from odoo import Command
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 from odoo.tests import tagged
 
+from .common import always_open_calendar, put_in_stock
+
 
 @tagged("post_install", "-at_install", "o2o")
 class TestPickupCashierTours(TestPointOfSaleHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Always open",
-                "tz": "UTC",
-                "attendance_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "name": str(d),
-                            "dayofweek": str(d),
-                            "hour_from": 0,
-                            "hour_to": 24,
-                            "day_period": "morning",
-                        }
-                    )
-                    for d in range(7)
-                ],
-            }
-        )
+        calendar = always_open_calendar(cls.env)
         cls.store = cls.main_pos_config.warehouse_id
         cls.store.write({"o2o_is_store": True, "opening_hours": calendar.id})
         cls.store.o2o_pickup_enabled = True
@@ -39,9 +23,7 @@ class TestPickupCashierTours(TestPointOfSaleHttpCommon):
                 "taxes_id": False,
             }
         )
-        cls.env["stock.quant"].with_context(inventory_mode=True).create(
-            {"product_id": cls.product.id, "location_id": cls.store.lot_stock_id.id, "inventory_quantity": 10}
-        ).action_apply_inventory()
+        put_in_stock(cls.env, cls.product, cls.store, 10)
         cls.customer = cls.env["res.partner"].create({"name": "Pickup Customer", "phone": "+84 938 222 333"})
 
     def _ready_order(self, code):

@@ -1,31 +1,15 @@
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
+from .common import always_open_calendar, put_in_stock
+
 
 @tagged("post_install", "-at_install", "o2o")
 class TestPickupShopperTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Always open",
-                "tz": "UTC",
-                "attendance_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "name": str(d),
-                            "dayofweek": str(d),
-                            "hour_from": 0,
-                            "hour_to": 24,
-                            "day_period": "morning",
-                        }
-                    )
-                    for d in range(7)
-                ],
-            }
-        )
+        calendar = always_open_calendar(cls.env)
         address = {
             "street": "1 Tour Street",
             "city": "Hồ Chí Minh",
@@ -53,9 +37,7 @@ class TestPickupShopperTour(HttpCase):
         cls.product = cls.env["product.product"].create(
             {"name": "o2o Pickup Product", "is_storable": True, "list_price": 20.0, "website_published": True}
         )
-        cls.env["stock.quant"].with_context(inventory_mode=True).create(
-            {"product_id": cls.product.id, "location_id": cls.store.lot_stock_id.id, "inventory_quantity": 10}
-        ).action_apply_inventory()
+        put_in_stock(cls.env, cls.product, cls.store, 10)
         cls.shopper = cls.env.ref("base.demo_user0")
         cls.shopper.partner_id.write({"phone": "+84 938 000 111", **address})
 
