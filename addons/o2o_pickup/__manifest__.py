@@ -20,7 +20,7 @@
     ],
     "demo": ["demo/o2o_pickup_demo.xml"],
     "assets": {
-        "web.assets_frontend": ["o2o_pickup/static/src/js/**/*"],
+        "web.assets_frontend": ["o2o_pickup/static/src/js/**/*", "o2o_pickup/static/src/xml/**/*"],
         "point_of_sale._assets_pos": ["o2o_pickup/static/src/pos/**/*"],
         "web.assets_tests": ["o2o_pickup/static/tests/tours/**/*"],
     },

@@ -1,1 +1,9 @@
-from . import o2o_order_report, o2o_pickup_slot, pos_order, pos_session, sale_order, stock_warehouse
+from . import (
+    delivery_carrier,
+    o2o_order_report,
+    o2o_pickup_slot,
+    pos_order,
+    pos_session,
+    sale_order,
+    stock_warehouse,
+)

@@ -40,6 +40,7 @@ class SaleOrder(models.Model):
         string="Collect Before", copy=False, readonly=True, help="After this, the order is a no-show."
     )
     o2o_pickup_needs_transfer = fields.Boolean(string="Transfer to Store", copy=False, readonly=True)
+    o2o_pickup_reminded = fields.Boolean(string="Reminder Sent", copy=False, readonly=True)
     o2o_pickup_refund_needed = fields.Boolean(string="Refund Needed", copy=False, tracking=True)
     o2o_pickup_collected_date = fields.Datetime(string="Collected On", copy=False, readonly=True)
     o2o_pickup_collected_pos_id = fields.Many2one(
@@ -444,6 +445,50 @@ class SaleOrder(models.Model):
         for order in orders:
             order._o2o_pickup_release("expired")
         return orders
+
+    @api.model
+    def _cron_o2o_pickup_remind(self, batch=200):
+        """Remind customers whose ready order's hold ends soon; once each, whichever server runs it."""
+        self.flush_model(
+            ["o2o_pickup_state", "o2o_pickup_deadline", "o2o_pickup_reminded", "o2o_pickup_store_id"]
+        )
+        self.env["stock.warehouse"].flush_model(["o2o_pickup_remind_hours"])
+        self.env.cr.execute(
+            """
+            SELECT so.id FROM sale_order so
+              JOIN stock_warehouse store ON store.id = so.o2o_pickup_store_id
+             WHERE so.o2o_pickup_state = 'ready' AND NOT COALESCE(so.o2o_pickup_reminded, FALSE)
+               AND store.o2o_pickup_remind_hours > 0
+               AND so.o2o_pickup_deadline - make_interval(hours => store.o2o_pickup_remind_hours) <= %s
+               AND so.o2o_pickup_deadline > %s
+          ORDER BY so.o2o_pickup_deadline
+             LIMIT %s
+               FOR UPDATE OF so SKIP LOCKED
+            """,
+            (fields.Datetime.now(), fields.Datetime.now(), batch),
+        )
+        orders = self.browse([row[0] for row in self.env.cr.fetchall()])
+        for order in orders:
+            order.o2o_pickup_reminded = True
+            order._o2o_pickup_notify(
+                "o2o_pickup.mail_template_pickup_reminder", order._o2o_pickup_reminder_sms()
+            )
+            order._o2o_pickup_note(
+                self.env._("Reminder sent: the hold ends on %s.", order.o2o_pickup_deadline_text)
+            )
+        return orders
+
+    def _o2o_pickup_reminder_sms(self):
+        self.ensure_one()
+        return self.env._(
+            "%(company)s: your order %(order)s is waiting at %(store)s until %(deadline)s. "
+            "Pickup code %(code)s.",
+            company=self.company_id.name,
+            order=self.name,
+            store=self.o2o_pickup_store_id.name,
+            deadline=self.o2o_pickup_deadline_text,
+            code=self.o2o_pickup_code,
+        )
 
     # ------------------------------------------------------------------
     # Notifications

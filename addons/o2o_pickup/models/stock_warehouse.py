@@ -4,6 +4,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from ..utils import split_into_slots
 
@@ -25,6 +26,12 @@ class StockWarehouse(models.Model):
         default=3,
         help="Days the goods stay reserved for the customer after the pickup slot; then the "
         "order is a no-show.",
+    )
+    o2o_pickup_remind_hours = fields.Integer(
+        string="Remind Before (hours)",
+        default=24,
+        help="Hours before the hold ends at which a customer who has not collected is reminded; "
+        "0: no reminder.",
     )
     o2o_pickup_allow_transfer = fields.Boolean(
         string="Accept Orders Needing a Transfer",
@@ -130,6 +137,15 @@ class StockWarehouse(models.Model):
             if slot:
                 return dict(slot, needs_transfer=needs_transfer)
         return False
+
+    def _o2o_earliest_pickup_label(self, products_qty):
+        """'Mon 24/11 10:00' in the store's time zone, or '' when no pickup can be offered."""
+        self.ensure_one()
+        earliest = self.o2o_get_earliest_pickup(products_qty)
+        if not earliest:
+            return ""
+        start = pytz.utc.localize(earliest["start"]).astimezone(self._o2o_pickup_tz())
+        return f"{format_date(self.env, start.date(), date_format='EEE dd/MM')} {start:%H:%M}"
 
     def _o2o_has_stock(self, products_qty):
         self.ensure_one()

@@ -70,6 +70,24 @@ class TestPickupFlow(O2oPickupCommon):
         self.assertEqual(self.product_a.with_context(warehouse_id=self.store_1.id).free_qty, 10, "released")
         self.assertTrue(order.message_ids.filtered(lambda m: "was not collected" in (m.subject or "")))
 
+    def test_reminder_before_the_hold_ends(self):
+        order = self._pickup_order([(self.product_a, 1)])
+        order.action_o2o_pickup_ready()
+        Sale = self.env["sale.order"]
+        with freeze_time(order.o2o_pickup_deadline - timedelta(hours=25)):
+            self.assertFalse(Sale._cron_o2o_pickup_remind())
+        with freeze_time(order.o2o_pickup_deadline - timedelta(hours=23)):
+            self.assertEqual(Sale._cron_o2o_pickup_remind(), order)
+            self.assertFalse(Sale._cron_o2o_pickup_remind(), "reminded once")
+        self.assertTrue(order.message_ids.filtered(lambda m: "waiting for you" in (m.subject or "")))
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(sms), 2, "ready, then the reminder")
+        self.store_1.o2o_pickup_remind_hours = 0
+        other = self._pickup_order([(self.product_a, 1)])
+        other.action_o2o_pickup_ready()
+        with freeze_time(other.o2o_pickup_deadline - timedelta(hours=1)):
+            self.assertFalse(Sale._cron_o2o_pickup_remind(), "reminders switched off for the store")
+
     def test_no_show_paid_online_is_flagged_for_refund(self):
         order = self._pickup_order([(self.product_a, 1)])
         self._pay_online(order)

@@ -50,6 +50,11 @@ class TestPickupSlots(O2oPickupCommon):
         self.store_1.o2o_pickup_allow_transfer = True
         self.assertFalse(self.store_1.o2o_get_earliest_pickup({self.product_b: 50}))
 
+    def test_earliest_pickup_shown_in_the_store_selector(self):
+        self.assertEqual(self.store_1._o2o_earliest_pickup_label({self.product_a: 1}), "Mon 02/03 11:00")
+        self.assertEqual(self.store_1._o2o_earliest_pickup_label({self.product_b: 1}), "Tue 03/03 11:00")
+        self.assertEqual(self.store_1._o2o_earliest_pickup_label({self.product_b: 99}), "")
+
     def test_full_slots_not_offered(self):
         start = datetime(2026, 3, 2, 4, 0)
         for _i in range(3):

@@ -12,6 +12,10 @@ registry.category("web_tour.tours").add("o2o_pickup_shopper", {
         ...tourUtils.searchProduct("o2o Pickup Product"),
         clickOnElement("the product", 'a:contains("o2o Pickup Product")'),
         clickOnElement("choose a store", ".o_click_and_collect_availability"),
+        {
+            content: "each store shows its earliest pickup time",
+            trigger: '.o_o2o_earliest_pickup:contains("Ready from")',
+        },
         clickOnElement("this store", "#submit_location_large"),
         clickOnElement("add to cart", "#add_to_cart"),
         tourUtils.goToCart({ quantity: 1 }),
