@@ -1,5 +1,6 @@
 from . import (
     test_pickup_codes,
+    test_pickup_collect_concurrency,
     test_pickup_flow,
     test_pickup_portal,
     test_pickup_pos,
