@@ -576,6 +576,17 @@ class SaleOrder(models.Model):
             return self.env._("Order %s is not ready yet: the store is still preparing it.", self.name)
         return None
 
+    def _o2o_pickup_slot_label(self):
+        """The booked slot in the store's time zone: 'Mon 24/11 10:00-11:00'."""
+        self.ensure_one()
+        slot = self.o2o_pickup_slot_id
+        if not slot:
+            return ""
+        tz = self.o2o_pickup_store_id._o2o_pickup_tz()
+        start = pytz.utc.localize(slot.start).astimezone(tz)
+        end = pytz.utc.localize(slot.end).astimezone(tz)
+        return f"{format_date(self.env, start.date(), date_format='EEE dd/MM')} {start:%H:%M}-{end:%H:%M}"
+
     def _o2o_pickup_pos_data(self, config):
         self.ensure_one()
         return {
@@ -585,8 +596,7 @@ class SaleOrder(models.Model):
             "phone": self.partner_id.phone or self.partner_id.mobile or "",
             "state": self.o2o_pickup_state,
             "state_label": dict(PICKUP_STATES).get(self.o2o_pickup_state, ""),
-            "slot_start": fields.Datetime.to_string(self.o2o_pickup_slot_start),
-            "slot_end": fields.Datetime.to_string(self.o2o_pickup_slot_end),
+            "slot_label": self._o2o_pickup_slot_label(),
             "amount_total": self.amount_total,
             "amount_due": self.amount_unpaid,
             "prepaid": self.currency_id.is_zero(self.amount_unpaid),

@@ -30,6 +30,7 @@ class TestPickupPos(O2oPickupCommon):
         self.assertFalse(data["refusal"])
         self.assertFalse(data["prepaid"])
         self.assertEqual(data["lines"], [{"product": "Shirt", "qty": 2.0}])
+        self.assertEqual(data["slot_label"], "Mon 02/03 11:00-12:00", "in the store's time zone")
 
     def test_forged_qr_refused(self):
         token = self.order._o2o_pickup_token()
