@@ -1,5 +1,4 @@
 from . import (
-    delivery_carrier,
     o2o_order_report,
     o2o_pickup_slot,
     pos_order,
