@@ -45,3 +45,17 @@ def test_ci_calls_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "./o2o test" in ci
     assert "./o2o test" in readme
+
+
+def test_skips_fail_unless_an_optional_odoo_module_is_missing(cli):
+    summary = (0, 0, 10)
+    missing_tool = ["TestTours.test_dashboard_tour: websocket-client module is not installed"]
+    passed, failed, skipped, problems = cli.summarise_odoo_run(0, summary, missing_tool, [], "log")
+    assert (passed, failed, skipped) == (9, 1, 0)
+    optional = ["TestPoSSale.test_pos_repair: Repair module is required for this test"]
+    passed, failed, skipped, problems = cli.summarise_odoo_run(
+        0, summary, optional, [], "log", allowed_skip=r"module is required for this test"
+    )
+    assert (passed, failed, skipped) == (9, 0, 1)
+    passed, failed, skipped, problems = cli.summarise_odoo_run(1, None, [], [], "log")
+    assert failed == 1 and "stopped before reporting" in problems[0]

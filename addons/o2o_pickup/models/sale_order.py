@@ -51,6 +51,7 @@ class SaleOrder(models.Model):
     o2o_pickup_qr_url = fields.Char(compute="_compute_o2o_pickup_display")
     o2o_pickup_map_url = fields.Char(compute="_compute_o2o_pickup_display")
     o2o_pickup_deadline_text = fields.Char(compute="_compute_o2o_pickup_display")
+    o2o_pickup_slot_label = fields.Char(compute="_compute_o2o_pickup_display")
 
     _sql_constraints = [
         ("o2o_pickup_code_uniq", "UNIQUE(o2o_pickup_code)", "Pickup codes are unique."),
@@ -62,11 +63,12 @@ class SaleOrder(models.Model):
             order.o2o_is_pickup = order.carrier_id.delivery_type == "in_store"
             order.o2o_pickup_store_id = order.warehouse_id if order.o2o_is_pickup else False
 
-    @api.depends("o2o_pickup_code", "o2o_pickup_deadline", "o2o_pickup_store_id")
+    @api.depends("o2o_pickup_code", "o2o_pickup_deadline", "o2o_pickup_store_id", "o2o_pickup_slot_id")
     def _compute_o2o_pickup_display(self):
         for order in self:
             if not order.o2o_pickup_code:
                 order.o2o_pickup_qr_url = order.o2o_pickup_map_url = order.o2o_pickup_deadline_text = False
+                order.o2o_pickup_slot_label = False
                 continue
             store = order.o2o_pickup_store_id
             order.o2o_pickup_qr_url = (
@@ -76,6 +78,7 @@ class SaleOrder(models.Model):
             order.o2o_pickup_deadline_text = format_datetime(
                 self.env, order.o2o_pickup_deadline, tz=store._o2o_pickup_tz().zone
             )
+            order.o2o_pickup_slot_label = order._o2o_pickup_slot_label()
 
     @api.depends(
         "order_line",
@@ -218,6 +221,7 @@ class SaleOrder(models.Model):
             if needs_transfer:
                 order._o2o_pickup_create_transfer(products)
             order._o2o_pickup_log_booking(requested)
+            order._o2o_pickup_notify("o2o_pickup.mail_template_pickup_confirmed", None)
 
     def _o2o_pickup_new_code(self):
         for _attempt in range(10):

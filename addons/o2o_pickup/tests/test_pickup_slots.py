@@ -75,7 +75,11 @@ class TestPickupSlots(O2oPickupCommon):
         self.assertRegex(order.o2o_pickup_code, r"^[0-9A-Z]{5}-[0-9A-Z]{5}$")
         self.assertEqual(order.o2o_pickup_deadline, datetime(2026, 3, 5, 7, 0), "slot end + 3 days")
         self.assertFalse(order.o2o_pickup_needs_transfer)
-        self.assertIn("Pickup booked", order.message_ids[0].body)
+        self.assertTrue(any("Pickup booked" in body for body in order.message_ids.mapped("body")))
+        mail = order.message_ids.filtered(lambda m: "your pickup code" in (m.subject or ""))
+        self.assertEqual(len(mail), 1, "the customer gets the code, QR, store and slot by e-mail")
+        self.assertIn(order.o2o_pickup_code, str(mail.body))
+        self.assertIn("Mon 02/03 13:00-14:00", str(mail.body))
         self.assertEqual(order.o2o_channel_type, "website")
 
     def test_checkout_rechecks_slot(self):
@@ -105,7 +109,7 @@ class TestPickupSlots(O2oPickupCommon):
         late = self._pickup_order([(self.product_a, 1)], start=start)
         self.assertEqual(late.o2o_pickup_state, "confirmed")
         self.assertEqual(late.o2o_pickup_slot_id.start, datetime(2026, 3, 2, 5, 0))
-        self.assertIn("was full", late.message_ids[0].body)
+        self.assertTrue(any("was full" in body for body in late.message_ids.mapped("body")))
 
     def test_transfer_to_store(self):
         order = self._pickup_order([(self.product_b, 2)])
