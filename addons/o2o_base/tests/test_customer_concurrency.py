@@ -1,10 +1,7 @@
-import threading
-from functools import partial
-
 from odoo import SUPERUSER_ID, api, sql_db
-from odoo.service.model import retrying
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
+
+from .concurrency import run_concurrently
 
 
 @tagged("post_install", "-at_install", "o2o")
@@ -30,40 +27,16 @@ class TestCustomerConcurrency(HttpCase):
             ).unlink()
             cr.execute("DELETE FROM o2o_customer_claim WHERE key = %s", ["phone:" + self.E164])
 
-    def _cashier(self, name, barrier, results, errors):
-        try:
-            with sql_db.db_connect(self.env.cr.dbname).cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {"o2o_link_existing_customer": True})
-                attempts = []
-
-                def create_customer():
-                    if not attempts:
-                        # Both transactions take their snapshot before either creates anything.
-                        cr.execute("SELECT 1")
-                        barrier.wait(timeout=30)
-                    attempts.append(1)
-                    result = env["res.partner"].web_save({"name": name, "mobile": self.PHONE}, {"id": {}})
-                    return result[0]["id"]
-
-                results[name] = (retrying(partial(create_customer), env), len(attempts))
-        except Exception as error:  # noqa: BLE001 - reported to the main thread
-            errors.append(error)
-
     def test_two_concurrent_pos_creations_yield_one_customer(self):
-        barrier = threading.Barrier(2)
-        results, errors = {}, []
-        threads = [
-            threading.Thread(target=self._cashier, args=(name, barrier, results, errors))
-            for name in ("Cashier A's customer", "Cashier B's customer")
-        ]
-        # The losing transaction's serialization failure is logged by odoo.sql_db, as in production.
-        with mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
-        self.assertFalse(errors, errors)
-        self.assertEqual(len(results), 2)
+        def create_customer(env):
+            result = env["res.partner"].web_save(
+                {"name": "Walk-in customer", "mobile": self.PHONE}, {"id": {}}
+            )
+            return result[0]["id"]
+
+        results = run_concurrently(
+            self.env.cr.dbname, create_customer, context={"o2o_link_existing_customer": True}
+        )
         (id_a, tries_a), (id_b, tries_b) = results.values()
         self.assertEqual(id_a, id_b, "both cashiers get the same customer")
         self.assertEqual(sorted([tries_a, tries_b]), [1, 2], "exactly one transaction was retried")

@@ -1,10 +1,6 @@
-import threading
-
 from odoo import SUPERUSER_ID, Command, api, sql_db
-from odoo.exceptions import UserError
-from odoo.service.model import retrying
+from odoo.addons.o2o_base.tests.concurrency import run_concurrently
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install", "o2o")
@@ -48,36 +44,12 @@ class TestCollectConcurrency(HttpCase):
             env["product.product"].browse(self.ids["product"]).product_tmpl_id.unlink()
             env["res.partner"].browse(self.ids["partner"]).unlink()
 
-    def _cashier(self, name, barrier, results):
-        try:
-            with self._cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                first = []
-
-                def collect():
-                    if not first:
-                        first.append(1)
-                        cr.execute("SELECT 1")
-                        barrier.wait(timeout=30)
-                    return env["sale.order"].o2o_pos_pickup_collect(self.ids["order"], self.ids["config"])[
-                        "state"
-                    ]
-
-                results[name] = retrying(collect, env)
-        except UserError as error:
-            results[name] = str(error)
-
     def test_one_hand_over(self):
-        barrier = threading.Barrier(2)
-        results = {}
-        threads = [threading.Thread(target=self._cashier, args=(n, barrier, results)) for n in ("a", "b")]
-        with mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
-        self.assertEqual(len(results), 2, results)
-        outcomes = sorted(results.values())
+        def collect(env):
+            return env["sale.order"].o2o_pos_pickup_collect(self.ids["order"], self.ids["config"])["state"]
+
+        results = run_concurrently(self.env.cr.dbname, collect)
+        outcomes = sorted(result for result, _attempts in results.values())
         self.assertIn("already collected", outcomes[0], results)
         self.assertEqual(outcomes[1], "collected", results)
         with self._cursor() as cr:

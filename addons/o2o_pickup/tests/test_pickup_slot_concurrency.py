@@ -1,11 +1,8 @@
-import threading
 from datetime import datetime
 
-from odoo import SUPERUSER_ID, api, sql_db
-from odoo.exceptions import UserError
-from odoo.service.model import retrying
+from odoo import sql_db
+from odoo.addons.o2o_base.tests.concurrency import run_concurrently
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install", "o2o")
@@ -35,37 +32,13 @@ class TestSlotConcurrency(HttpCase):
                 "DELETE FROM o2o_pickup_slot WHERE store_id = %s AND start = %s", [self.store_id, self.START]
             )
 
-    def _checkout(self, name, barrier, results):
-        try:
-            with self._cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                store = env["stock.warehouse"].browse(self.store_id)
-                first = []
-
-                def reserve():
-                    if not first:
-                        first.append(1)
-                        cr.execute("SELECT 1")
-                        barrier.wait(timeout=30)
-                    return (
-                        env["o2o.pickup.slot"]._o2o_reserve(store, self.START, datetime(2031, 1, 6, 4, 0)).id
-                    )
-
-                results[name] = retrying(reserve, env)
-        except UserError as error:
-            results[name] = str(error)
-
     def test_last_place_taken_once(self):
-        barrier = threading.Barrier(2)
-        results = {}
-        threads = [threading.Thread(target=self._checkout, args=(n, barrier, results)) for n in ("a", "b")]
-        with mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
-        self.assertEqual(len(results), 2, results)
-        outcomes = sorted(results.values(), key=str)
+        def reserve(env):
+            store = env["stock.warehouse"].browse(self.store_id)
+            return env["o2o.pickup.slot"]._o2o_reserve(store, self.START, datetime(2031, 1, 6, 4, 0)).id
+
+        results = run_concurrently(self.env.cr.dbname, reserve)
+        outcomes = sorted((result for result, _attempts in results.values()), key=str)
         self.assertIsInstance(outcomes[0], int, results)
         self.assertIn("is now full", outcomes[1])
         with self._cursor() as cr:
