@@ -32,6 +32,21 @@ def load_cli():
     return module
 
 
+def connect(dbname, modules="o2o_base"):
+    """The Odoo registry of the benchmark database, created with ``modules`` on first use."""
+    cli = load_cli()
+    params = cli.find_postgres()
+    ensure_database(cli, params, dbname, modules=modules)
+    return open_registry(cli, params, dbname)
+
+
+def print_figures(figures):
+    width = max(len(k) for k in figures)
+    for key, value in figures.items():
+        print(f"{key:<{width}}  {value}")
+    print(json.dumps(figures))
+
+
 def phone_for(index):
     """A valid Vietnamese mobile number for customer ``index`` (national form)."""
     return f"09{index:08d}"
@@ -264,10 +279,7 @@ def main():
     parser.add_argument("--lines", type=int, default=200_000)
     args = parser.parse_args()
 
-    cli = load_cli()
-    params = cli.find_postgres()
-    ensure_database(cli, params, args.db)
-    registry = open_registry(cli, params, args.db)
+    registry = connect(args.db)
     import odoo
 
     with registry.cursor() as cr:
@@ -284,10 +296,7 @@ def main():
             figures["seed_orders_s"] = round(seeded, 1)
         figures.update(bench_dashboard(env))
 
-    width = max(len(k) for k in figures)
-    for key, value in figures.items():
-        print(f"{key:<{width}}  {value}")
-    print(json.dumps(figures))
+    print_figures(figures)
 
 
 if __name__ == "__main__":

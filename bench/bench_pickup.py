@@ -11,12 +11,11 @@ does, each followed by a commit.
 """
 
 import argparse
-import json
 import statistics
 import sys
 import time
 
-from bench_base import ensure_database, load_cli, open_registry
+from bench_base import connect, print_figures
 
 
 def setup_store(env, code="BPU"):
@@ -174,10 +173,7 @@ def main():
     parser.add_argument("--collections", type=int, default=500)
     args = parser.parse_args()
 
-    cli = load_cli()
-    params = cli.find_postgres()
-    ensure_database(cli, params, args.db, modules="o2o_pickup")
-    registry = open_registry(cli, params, args.db)
+    registry = connect(args.db, modules="o2o_pickup")
     import odoo
 
     figures = {}
@@ -200,10 +196,7 @@ def main():
         figures["open_orders"] = Order.search_count(domain)
         figures["slot_window_days"] = 7
 
-    width = max(len(k) for k in figures)
-    for key, value in figures.items():
-        print(f"{key:<{width}}  {value}")
-    print(json.dumps(figures))
+    print_figures(figures)
 
 
 if __name__ == "__main__":

@@ -645,15 +645,9 @@ class SaleOrder(models.Model):
             if e164:
                 orders = Orders.search(
                     [
-                        ("partner_id.commercial_partner_id.phone_sanitized", "=", e164),
-                        ("o2o_pickup_state", "in", OPEN_STATES),
-                        ("o2o_pickup_store_id", "=", config.warehouse_id.id),
-                    ],
-                    order="o2o_pickup_deadline",
-                    limit=20,
-                ) or Orders.search(
-                    [
+                        "|",
                         ("partner_id.phone_sanitized", "=", e164),
+                        ("partner_id.commercial_partner_id.phone_sanitized", "=", e164),
                         ("o2o_pickup_state", "in", OPEN_STATES),
                         ("o2o_pickup_store_id", "=", config.warehouse_id.id),
                     ],
