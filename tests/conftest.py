@@ -29,3 +29,13 @@ def cli():
     module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
     return module
+
+
+@pytest.fixture
+def sim():
+    """A running marketplace simulator on 127.0.0.1 (random port), stopped after the test."""
+    from marketplace_sim import make_simulator
+
+    simulator = make_simulator().start()
+    yield simulator
+    simulator.stop()

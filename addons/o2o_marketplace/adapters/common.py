@@ -1,0 +1,374 @@
+"""What every marketplace adapter speaks: normalised records, errors and one HTTP call with retries.
+
+Plain Python (no ORM) so that signing, paging and error handling can be read and tested alone;
+the Odoo models only ever see the records defined here.
+"""
+
+import dataclasses
+import datetime
+import json
+import logging
+import random
+import time
+from decimal import Decimal
+
+import requests
+
+_logger = logging.getLogger(__name__)
+
+#: Normalised order states, in lifecycle order. A marketplace's own status is kept in ``raw_status``.
+ORDER_STATUSES = ("unpaid", "ready_to_ship", "shipped", "completed", "cancelled", "returned")
+
+EXCERPT = 2000
+
+
+def excerpt(value, size=EXCERPT):
+    """A short, log-safe text of a request or response body."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if not isinstance(value, str):
+        value = json.dumps(value, default=str, ensure_ascii=False)
+    return value if len(value) <= size else value[:size] + "…"
+
+
+def utc_from_timestamp(seconds):
+    """Naive UTC datetime (Odoo's convention) from a Unix timestamp in seconds."""
+    return datetime.datetime.fromtimestamp(int(seconds), datetime.timezone.utc).replace(tzinfo=None)
+
+
+def to_timestamp(value):
+    """Unix timestamp (int seconds) of a naive-UTC or aware datetime."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return int(value.timestamp())
+
+
+class MarketplaceError(Exception):
+    """A call the marketplace refused or could not answer.
+
+    ``retryable`` errors (throttling, 5xx, timeouts) are retried by :class:`Transport`; what reaches
+    the caller carries the marketplace's own code and message for the job log.
+    """
+
+    def __init__(self, message, code=None, retryable=False, status=None, request=None, response=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.retryable = retryable
+        self.status = status
+        self.request_excerpt = excerpt(request)
+        self.response_excerpt = excerpt(response)
+
+    def __str__(self):
+        return f"[{self.code}] {self.message}" if self.code else self.message
+
+
+class AuthError(MarketplaceError):
+    """The access token is invalid or expired: refresh it, then call again."""
+
+
+class RateLimited(MarketplaceError):
+    """The marketplace throttled the call (retryable after ``retry_after`` seconds when given)."""
+
+    def __init__(self, message, retry_after=None, **kwargs):
+        kwargs.setdefault("retryable", True)
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+@dataclasses.dataclass
+class TokenSet:
+    access_token: str
+    refresh_token: str
+    access_expires_at: datetime.datetime  # naive UTC
+    refresh_expires_at: datetime.datetime | None = None
+    shop_external_id: str | None = None
+
+
+@dataclasses.dataclass
+class Buyer:
+    external_id: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    street: str | None = None
+    street2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country_code: str | None = None  # ISO 3166 alpha-2
+
+
+@dataclasses.dataclass
+class OrderLine:
+    item_id: str
+    model_id: str | None
+    sku: str | None
+    name: str
+    quantity: int
+    unit_price: Decimal  # price before the seller's discount
+    discount: Decimal = Decimal(0)  # seller discount on the whole line (amount, not %)
+
+    @property
+    def key(self):
+        return listing_key(self.item_id, self.model_id)
+
+
+@dataclasses.dataclass
+class Order:
+    """One marketplace order. Invariant: lines - discounts + shipping - vouchers == total_amount."""
+
+    external_id: str
+    status: str  # one of ORDER_STATUSES
+    raw_status: str
+    create_time: datetime.datetime  # naive UTC
+    update_time: datetime.datetime  # naive UTC
+    currency: str
+    buyer: Buyer
+    lines: list[OrderLine]
+    shipping_fee: Decimal = Decimal(0)
+    seller_voucher: Decimal = Decimal(0)
+    platform_voucher: Decimal = Decimal(0)
+    total_amount: Decimal = Decimal(0)
+    shipping_carrier: str | None = None
+    tracking_number: str | None = None
+
+
+@dataclasses.dataclass
+class Listing:
+    item_id: str
+    model_id: str | None
+    sku: str | None
+    name: str
+    barcode: str | None = None
+    price: Decimal | None = None
+    quantity: int | None = None
+
+    @property
+    def key(self):
+        return listing_key(self.item_id, self.model_id)
+
+
+@dataclasses.dataclass
+class StockUpdate:
+    item_id: str
+    model_id: str | None
+    sku: str | None
+    quantity: int
+
+    @property
+    def key(self):
+        return listing_key(self.item_id, self.model_id)
+
+
+@dataclasses.dataclass
+class PriceUpdate:
+    item_id: str
+    model_id: str | None
+    sku: str | None
+    price: Decimal
+
+    @property
+    def key(self):
+        return listing_key(self.item_id, self.model_id)
+
+
+@dataclasses.dataclass
+class ItemResult:
+    """Outcome of one SKU in a batch call: failed SKUs are retried alone, the others are done."""
+
+    key: str
+    ok: bool
+    error: str | None = None
+
+
+@dataclasses.dataclass
+class WebhookEvent:
+    kind: str  # "order_status" or "other"
+    shop_external_id: str | None
+    order_external_id: str | None = None
+    raw_status: str | None = None
+    update_time: datetime.datetime | None = None  # naive UTC
+
+
+def listing_key(item_id, model_id):
+    """Stable key of a listing variant: ``item`` or ``item/model``."""
+    return f"{item_id}/{model_id}" if model_id not in (None, "", "0", 0) else str(item_id)
+
+
+class Transport:
+    """Sends a call, retrying throttling, 5xx and timeouts with exponential backoff and jitter.
+
+    ``prepare`` is called for every attempt, so a signature with a timestamp is always fresh.
+    ``calls`` counts HTTP requests actually sent (the benchmark figure "API calls").
+    """
+
+    def __init__(
+        self, session=None, timeout=20, max_retries=4, backoff=0.5, max_backoff=30, sleep=time.sleep
+    ):
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.sleep = sleep
+        self.calls = 0
+        self.retries = 0
+
+    def _delay(self, attempt, retry_after=None):
+        if retry_after:
+            return min(float(retry_after), self.max_backoff)
+        base = min(self.backoff * (2**attempt), self.max_backoff)
+        return base / 2 + random.uniform(0, base / 2)  # noqa: S311 - jitter, not a secret
+
+    def send(self, prepare, check):
+        """``prepare() -> dict(method, url, params, data, json, headers)``;
+        ``check(status, payload, text)`` raises :class:`MarketplaceError` or returns the payload."""
+        attempt = 0
+        while True:
+            req = prepare()
+            error = None
+            try:
+                self.calls += 1
+                response = self.session.request(
+                    req.get("method", "GET"),
+                    req["url"],
+                    params=req.get("params"),
+                    data=req.get("data"),
+                    json=req.get("json"),
+                    headers=req.get("headers"),
+                    timeout=self.timeout,
+                )
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                error = MarketplaceError(
+                    f"No answer from the marketplace: {exc.__class__.__name__}",
+                    code="timeout",
+                    retryable=True,
+                    request=req.get("json") or req.get("data") or req.get("params"),
+                )
+            else:
+                text = response.text
+                try:
+                    payload = response.json()
+                except ValueError:
+                    payload = None
+                if response.status_code >= 500:
+                    error = MarketplaceError(
+                        f"Marketplace server error (HTTP {response.status_code})",
+                        code=str(response.status_code),
+                        retryable=True,
+                        status=response.status_code,
+                        request=req.get("json") or req.get("data") or req.get("params"),
+                        response=text,
+                    )
+                else:
+                    try:
+                        return check(response.status_code, payload, text)
+                    except MarketplaceError as exc:
+                        if not exc.request_excerpt:
+                            exc.request_excerpt = excerpt(
+                                req.get("json") or req.get("data") or req.get("params")
+                            )
+                        if not exc.response_excerpt:
+                            exc.response_excerpt = excerpt(text)
+                        exc.status = exc.status or response.status_code
+                        error = exc
+            if not error.retryable or attempt >= self.max_retries:
+                raise error
+            delay = self._delay(attempt, getattr(error, "retry_after", None))
+            _logger.info("marketplace call %s failed (%s), retry in %.1fs", req["url"], error, delay)
+            self.retries += 1
+            attempt += 1
+            self.sleep(delay)
+
+
+class Adapter:
+    """One marketplace's API for one shop. Subclasses implement every method below.
+
+    Construction never calls the network. ``host`` is the API base URL (the simulator's in tests).
+    """
+
+    marketplace = None
+    #: Most SKUs one stock/price call may carry (the issue asks for at most 50).
+    max_batch = 50
+    #: Widest update-time window one order search may ask for.
+    max_window = datetime.timedelta(days=15)
+
+    def __init__(
+        self,
+        *,
+        host,
+        app_key,
+        app_secret,
+        shop_id=None,
+        access_token=None,
+        transport=None,
+        clock=time.time,
+        auth_host=None,
+    ):
+        self.host = host.rstrip("/")
+        self.auth_host = (auth_host or host).rstrip("/")
+        self.app_key = str(app_key)
+        self.app_secret = app_secret
+        self.shop_id = str(shop_id) if shop_id not in (None, "") else None
+        self.access_token = access_token
+        self.transport = transport or Transport()
+        self.clock = clock
+
+    # -- authorisation --------------------------------------------------------------------------
+    def authorization_url(self, redirect_uri, state):
+        raise NotImplementedError
+
+    def exchange_code(self, code, **params):
+        """Code from the authorisation redirect -> :class:`TokenSet`."""
+        raise NotImplementedError
+
+    def refresh_access_token(self, refresh_token):
+        """-> :class:`TokenSet`; the marketplace may rotate the refresh token."""
+        raise NotImplementedError
+
+    # -- orders ---------------------------------------------------------------------------------
+    def iter_orders(self, since, until):
+        """Yield pages (lists of full :class:`Order`) updated in [since, until] (naive UTC).
+
+        The caller keeps ``until - since <= max_window``.
+        """
+        raise NotImplementedError
+
+    def get_orders(self, external_ids):
+        """Full :class:`Order` records for the given ids (e.g. after a webhook)."""
+        raise NotImplementedError
+
+    def ship_order(self, external_id, tracking_number, carrier=None):
+        raise NotImplementedError
+
+    # -- catalogue ------------------------------------------------------------------------------
+    def iter_listings(self):
+        """Yield pages of :class:`Listing`, one per item variant."""
+        raise NotImplementedError
+
+    def update_stock(self, updates):
+        """Push quantities; ``len(updates) <= max_batch``; -> list of :class:`ItemResult`."""
+        raise NotImplementedError
+
+    def update_price(self, updates):
+        """Push prices; ``len(updates) <= max_batch``; -> list of :class:`ItemResult`."""
+        raise NotImplementedError
+
+    # -- webhooks -------------------------------------------------------------------------------
+    @classmethod
+    def verify_webhook(cls, *, url, body, headers, app_key, app_secret):
+        """True when the raw ``body`` (bytes) is signed by the marketplace."""
+        raise NotImplementedError
+
+    @classmethod
+    def parse_webhook(cls, body):
+        """Raw body -> list of :class:`WebhookEvent`."""
+        raise NotImplementedError
+
+    @classmethod
+    def webhook_response(cls):
+        """(HTTP status, body, content type) the marketplace expects as acknowledgement."""
+        return 200, "", "text/plain"

@@ -1,0 +1,742 @@
+"""Shopee Open Platform v2 client: signing, shop authorisation, orders, catalogue, stock, price, push.
+
+Sources (formats, limits, error codes):
+
+* Open Platform developer guide 16 "API calls" (https://open.shopee.com/developer-guide/16): sign base
+  strings, common query parameters, the ``error``/``message``/``request_id`` envelope.
+* Developer guide 20 "Authorization and Authentication" (https://open.shopee.com/developer-guide/20):
+  ``/api/v2/shop/auth_partner``, ``/api/v2/auth/token/get``, ``/api/v2/auth/access_token/get``
+  (access token 4 h, single-use refresh token valid 30 days, answers without a ``response`` wrapper).
+* Developer guide 18 "Push Mechanism" (https://open.shopee.com/developer-guide/18): push
+  ``Authorization`` header = hex HMAC-SHA256 of ``url + "|" + raw body``; acknowledge with 2xx and an
+  EMPTY body.
+* API reference pages (https://open.shopee.com/documents/v2/...), as mirrored in the JSON schemas of
+  github.com/congminh1254/shopee-sdk (``schemas/v2.*.json``): request/response fields and error lists
+  of ``v2.order.get_order_list``, ``v2.order.get_order_detail``, ``v2.payment.get_escrow_detail_batch``,
+  ``v2.product.get_item_list``, ``v2.product.get_item_base_info``, ``v2.product.get_model_list``,
+  ``v2.product.update_stock``, ``v2.product.update_price``, ``v2.logistics.ship_order``.
+
+Plain Python: no ORM import. ``app_key`` is Shopee's ``partner_id``, ``app_secret`` its partner key.
+"""
+
+import collections
+import datetime
+import hashlib
+import hmac
+import io
+import json
+import logging
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from .common import (
+    Adapter,
+    AuthError,
+    Buyer,
+    ItemResult,
+    Listing,
+    MarketplaceError,
+    Order,
+    OrderLine,
+    RateLimited,
+    TokenSet,
+    WebhookEvent,
+    to_timestamp,
+    utc_from_timestamp,
+)
+
+_logger = logging.getLogger(__name__)
+
+# -- endpoints (api paths are signed WITHOUT the host, see sign_base_string) ---------------------------
+AUTH_PARTNER = "/api/v2/shop/auth_partner"
+AUTH_EXCHANGE = "/api/v2/auth/token/get"
+AUTH_REFRESH = "/api/v2/auth/access_token/get"
+ORDER_LIST = "/api/v2/order/get_order_list"
+ORDER_DETAIL = "/api/v2/order/get_order_detail"
+ESCROW_DETAIL_BATCH = "/api/v2/payment/get_escrow_detail_batch"
+ITEM_LIST = "/api/v2/product/get_item_list"
+ITEM_BASE_INFO = "/api/v2/product/get_item_base_info"
+MODEL_LIST = "/api/v2/product/get_model_list"
+UPDATE_STOCK = "/api/v2/product/update_stock"
+UPDATE_PRICE = "/api/v2/product/update_price"
+SHIP_ORDER = "/api/v2/logistics/ship_order"
+
+# -- documented limits ---------------------------------------------------------------------------------
+ORDER_LIST_PAGE_SIZE = 100  # get_order_list: "The limit of page_size if between 1 and 100."
+ORDER_DETAIL_BATCH = 50  # get_order_detail: order_sn_list "limit [1,50]"
+ESCROW_BATCH = 50  # get_escrow_detail_batch: order_sn_list "limit [1,50]"
+ITEM_LIST_PAGE_SIZE = 100  # get_item_list: page_size "Max=100"
+ITEM_BASE_INFO_BATCH = 50  # get_item_base_info: item_id_list "limit [0,50]"
+MODELS_PER_CALL = 50  # update_stock / update_price: stock_list / price_list "between 1 to 50"
+ORDER_WINDOW = datetime.timedelta(days=15)  # time_from .. time_to "maximum date range ... is 15 days"
+REFRESH_TTL = datetime.timedelta(days=30)  # guide 20: "Each refresh_token is valid for 30 days"
+
+#: Optional detail fields asked from get_order_detail (everything else there is returned by default).
+ORDER_DETAIL_FIELDS = (
+    "buyer_user_id",
+    "buyer_username",
+    "recipient_address",
+    "item_list",
+    "total_amount",
+    "estimated_shipping_fee",
+    "actual_shipping_fee",
+    "shipping_carrier",
+    "payment_method",
+    "pay_time",
+    "package_list",
+)
+
+#: Shopee order_status -> normalised status (common.ORDER_STATUSES); the raw one stays in ``raw_status``.
+#: IN_CANCEL (buyer asked to cancel, seller has not answered yet) stays ``ready_to_ship``: the seller may
+#: still reject the request, and an accepted one arrives as CANCELLED. INVOICE_PENDING (paid, waiting
+#: for the seller's invoice) and PROCESSED/RETRY_SHIP (shipment arranged) are still to be shipped.
+ORDER_STATUS_MAP = {
+    "UNPAID": "unpaid",
+    "PENDING": "unpaid",
+    "READY_TO_SHIP": "ready_to_ship",
+    "INVOICE_PENDING": "ready_to_ship",
+    "PROCESSED": "ready_to_ship",
+    "RETRY_SHIP": "ready_to_ship",
+    "IN_CANCEL": "ready_to_ship",
+    "SHIPPED": "shipped",
+    "TO_CONFIRM_RECEIVE": "shipped",
+    "COMPLETED": "completed",
+    "CANCELLED": "cancelled",
+    "TO_RETURN": "returned",
+}
+
+#: Throttling answers (HTTP 429 always is): common error list "error_rate_limit: Too many requests",
+#: product APIs "error_system_busy: Our system is taking some time to respond".
+RATE_LIMIT_ERRORS = frozenset({"error_rate_limit", "error_system_busy", "error_too_many_request"})
+#: Invalid/expired token answers. Shopee's own spelling "invalid_acceess_token" is in the common list.
+TOKEN_ERRORS = frozenset(
+    {
+        "invalid_access_token",
+        "invalid_acceess_token",
+        "error_access_token",
+        "error_shop_refresh_token",
+        "refresh_token_expired",
+        "shop_access_expired",
+    }
+)
+#: "System error, please try again later" family: retried by the transport.
+RETRYABLE_ERRORS = frozenset(
+    {"error_server", "error_inner", "error_network", "error_other", "error_get_shop_fail"}
+)
+#: Stock/price calls where every model failed still carry ``response.failure_list``.
+BATCH_FAILED_ERRORS = frozenset({"error_busi_update_stock_failed", "error_update_price_fail"})
+
+
+# -- signing (pure functions, checked against the documented examples in the tests) -------------------
+def sign_base_string(partner_id, api_path, timestamp, access_token=None, shop_id=None):
+    """Guide 16: public APIs ``partner_id + api_path + timestamp``; shop APIs append
+    ``access_token + shop_id``. ``api_path`` has no host, e.g. ``/api/v2/order/get_order_list``."""
+    base = f"{partner_id}{api_path}{int(timestamp)}"
+    if access_token is not None or shop_id is not None:
+        base += f"{access_token or ''}{shop_id or ''}"
+    return base
+
+
+def hmac_sha256_hex(key, message):
+    """Lowercase hex HMAC-SHA256 (``key`` and ``message`` as text or bytes, text taken as UTF-8)."""
+    key = key.encode() if isinstance(key, str) else key
+    message = message.encode() if isinstance(message, str) else message
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def api_sign(partner_key, partner_id, api_path, timestamp, access_token=None, shop_id=None):
+    """The ``sign`` query parameter of one call."""
+    return hmac_sha256_hex(
+        partner_key, sign_base_string(partner_id, api_path, timestamp, access_token, shop_id)
+    )
+
+
+def push_signature(partner_key, url, body):
+    """Guide 18: ``Authorization`` of a push = hex HMAC-SHA256 of ``url + "|" + raw body``."""
+    body = body.encode() if isinstance(body, str) else bytes(body or b"")
+    return hmac_sha256_hex(partner_key, url.encode() + b"|" + body)
+
+
+def verify_push_signature(partner_key, url, body, authorization):
+    """Constant-time check of a push's ``Authorization`` header against the RAW body bytes."""
+    if not partner_key or not authorization:
+        return False
+    expected = push_signature(partner_key, url, body)
+    return hmac.compare_digest(expected, str(authorization).strip().lower())
+
+
+# -- request helpers -----------------------------------------------------------------------------------
+class _SignedQuery:
+    """Query parameters of one call. ``requests`` iterates the pairs; printing (logs, error excerpts)
+    hides ``access_token`` and ``sign``."""
+
+    __slots__ = ("_pairs",)
+    HIDDEN = ("access_token", "sign")
+
+    def __init__(self, pairs):
+        self._pairs = list(pairs)
+
+    def __iter__(self):
+        return iter(self._pairs)
+
+    def __str__(self):
+        return urlencode([(k, "***" if k in self.HIDDEN else v) for k, v in self._pairs], safe="*,")
+
+    __repr__ = __str__
+
+
+class _SecretJsonBody(io.BytesIO):
+    """JSON body sent as a stream so that printing it (error excerpts) hides the given keys."""
+
+    def __init__(self, payload, hidden):
+        super().__init__(json.dumps(payload).encode())
+        self._shown = {k: ("***" if k in hidden else v) for k, v in payload.items()}
+
+    def __str__(self):
+        return json.dumps(self._shown)
+
+    __repr__ = __str__
+
+
+def _dec(value, default=Decimal(0)):
+    """Amounts arrive as JSON numbers (parsed as Decimal, see _check) or, in some samples, strings."""
+    if value in (None, ""):
+        return default
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _decimal_json(text, fallback):
+    """The answer again, with JSON numbers with a fraction as Decimal."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except ValueError:
+        return fallback
+
+
+def _json_number(value):
+    """Decimal -> int/float for a JSON request body (Shopee expects numbers, not strings)."""
+    value = Decimal(str(value))
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _id(value):
+    """Shopee ids are int64 in JSON bodies; our records keep them as text."""
+    text = str(value)
+    return int(text) if text.isdigit() else text
+
+
+def _model_key(model_id):
+    """``model_id`` 0 (or absent) means 'item without models'."""
+    return None if model_id in (None, "", 0, "0") else str(model_id)
+
+
+def _chunks(values, size):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class ShopeeAdapter(Adapter):
+    """Shopee Open Platform v2 for one shop (``shop_id``) of one partner app (``app_key``)."""
+
+    marketplace = "shopee"
+    max_batch = MODELS_PER_CALL
+    max_window = ORDER_WINDOW
+
+    # -- low level ------------------------------------------------------------------------------------
+    def _now(self):
+        return int(self.clock())
+
+    def _call(self, method, api_path, params=None, body=None, shop_level=True, hidden_body_keys=()):
+        """One signed call (fresh timestamp and sign on every attempt) -> the answer as a dict."""
+        if shop_level and not (self.access_token and self.shop_id):
+            raise AuthError("No access token for this Shopee shop: authorise the shop first", code="no_token")
+        business = [(k, v) for k, v in (params or {}).items() if v is not None]
+
+        def prepare():
+            timestamp = self._now()
+            common = [("partner_id", self.app_key), ("timestamp", timestamp)]
+            if shop_level:
+                common += [("access_token", self.access_token), ("shop_id", self.shop_id)]
+                sign = api_sign(
+                    self.app_secret, self.app_key, api_path, timestamp, self.access_token, self.shop_id
+                )
+            else:
+                sign = api_sign(self.app_secret, self.app_key, api_path, timestamp)
+            request = {
+                "method": method,
+                "url": self.host + api_path,
+                "params": _SignedQuery(common + [("sign", sign)] + business),
+                "headers": {"Content-Type": "application/json"},
+            }
+            if body is not None:
+                if hidden_body_keys:
+                    request["data"] = _SecretJsonBody(body, hidden_body_keys)
+                else:
+                    request["json"] = body
+            return request
+
+        return self.transport.send(prepare, self._check)
+
+    @staticmethod
+    def _check(status, payload, text):
+        """Shopee answers ``{"error": "", "message": "", "request_id": ..., "response": ...}``; an empty
+        ``error`` is success. Amounts are re-read as Decimal (no float rounding)."""
+        if isinstance(payload, dict) and text:
+            payload = _decimal_json(text, payload)
+        error = str(payload.get("error") or "") if isinstance(payload, dict) else ""
+        message = str(payload.get("message") or "") if isinstance(payload, dict) else ""
+        if status == 429 or error in RATE_LIMIT_ERRORS:
+            raise RateLimited(message or "Too many requests", code=error or "429", status=status)
+        if not isinstance(payload, dict):
+            raise MarketplaceError(
+                f"Unexpected answer from Shopee (HTTP {status})", code=str(status), status=status
+            )
+        if not error or error == "-":
+            if status >= 400:
+                raise MarketplaceError(f"Shopee refused the call (HTTP {status})", code=str(status))
+            return payload
+        lowered = message.lower()
+        if error in TOKEN_ERRORS or (
+            error in ("error_auth", "common.error_auth")
+            and ("access_token" in lowered or "refresh_token" in lowered)
+        ):
+            exc = AuthError(message or error, code=error, status=status)
+        elif error in RETRYABLE_ERRORS:
+            exc = MarketplaceError(message or error, code=error, retryable=True, status=status)
+        else:
+            exc = MarketplaceError(message or error, code=error, status=status)
+        exc.payload = payload
+        raise exc
+
+    def _token_set(self, answer, shop_id):
+        now = self._now()
+        expire_in = int(answer.get("expire_in") or 0)
+        # expire_in is documented in seconds (14400); one sample shows an absolute timestamp instead.
+        expires_at = expire_in if expire_in > 10**9 else now + expire_in
+        self.access_token = answer["access_token"]
+        shop_id = answer.get("shop_id") or shop_id
+        self.shop_id = str(shop_id) if shop_id else self.shop_id
+        return TokenSet(
+            access_token=answer["access_token"],
+            refresh_token=answer["refresh_token"],
+            access_expires_at=utc_from_timestamp(expires_at),
+            refresh_expires_at=utc_from_timestamp(now) + REFRESH_TTL,
+            shop_external_id=self.shop_id,
+        )
+
+    # -- authorisation --------------------------------------------------------------------------------
+    def authorization_url(self, redirect_uri, state):
+        """Shop authorisation link (valid 5 minutes). Shopee has no ``state`` parameter and appends
+        ``code`` and ``shop_id`` to ``redirect``, so ``state`` travels inside the redirect URL."""
+        redirect = redirect_uri
+        if state:
+            redirect += ("&" if "?" in redirect else "?") + urlencode({"state": state})
+        timestamp = self._now()
+        query = {
+            "partner_id": self.app_key,
+            "timestamp": timestamp,
+            "sign": api_sign(self.app_secret, self.app_key, AUTH_PARTNER, timestamp),
+            "redirect": redirect,
+        }
+        return f"{self.auth_host}{AUTH_PARTNER}?{urlencode(query)}"
+
+    def exchange_code(self, code, **params):
+        """``code`` and ``shop_id`` from the redirect -> tokens (POST /api/v2/auth/token/get)."""
+        shop_id = params.get("shop_id") or self.shop_id
+        body = {"code": code, "partner_id": _id(self.app_key)}
+        if shop_id:
+            body["shop_id"] = _id(shop_id)
+        elif params.get("main_account_id"):
+            body["main_account_id"] = _id(params["main_account_id"])
+        else:
+            raise MarketplaceError("Shopee needs the shop_id returned with the code", code="error_param")
+        answer = self._call("POST", AUTH_EXCHANGE, body=body, shop_level=False, hidden_body_keys=("code",))
+        shop_ids = answer.get("shop_id_list") or []
+        return self._token_set(answer, shop_id or (shop_ids[0] if shop_ids else None))
+
+    def refresh_access_token(self, refresh_token):
+        """POST /api/v2/auth/access_token/get; the refresh token is single-use and comes back rotated."""
+        if not self.shop_id:
+            raise MarketplaceError(
+                "Shopee refreshes tokens per shop_id: shop_id is missing", code="error_param"
+            )
+        body = {"refresh_token": refresh_token, "partner_id": _id(self.app_key), "shop_id": _id(self.shop_id)}
+        answer = self._call(
+            "POST", AUTH_REFRESH, body=body, shop_level=False, hidden_body_keys=("refresh_token",)
+        )
+        return self._token_set(answer, self.shop_id)
+
+    # -- orders ---------------------------------------------------------------------------------------
+    def iter_orders(self, since, until):
+        """get_order_list by update_time (windows of at most 15 days, pages of 100, cursor paging),
+        then full records through get_orders. One yielded page per list page."""
+        time_from, time_to = to_timestamp(since), to_timestamp(until)
+        window = int(ORDER_WINDOW.total_seconds())
+        seen = set()
+        while time_from <= time_to:
+            window_to = min(time_from + window, time_to)
+            cursor = ""
+            while True:
+                answer = self._call(
+                    "GET",
+                    ORDER_LIST,
+                    params={
+                        "time_range_field": "update_time",
+                        "time_from": time_from,
+                        "time_to": window_to,
+                        "page_size": ORDER_LIST_PAGE_SIZE,
+                        "cursor": cursor,
+                        "response_optional_fields": "order_status",
+                    },
+                )
+                response = answer.get("response") or {}
+                order_sns = []
+                for entry in response.get("order_list") or []:
+                    order_sn = str(entry["order_sn"])
+                    if order_sn not in seen:
+                        seen.add(order_sn)
+                        order_sns.append(order_sn)
+                if order_sns:
+                    yield self.get_orders(order_sns)
+                cursor = str(response.get("next_cursor") or "")
+                if not response.get("more") or not cursor:
+                    break
+            time_from = window_to + 1
+
+    def get_orders(self, external_ids):
+        """get_order_detail (lines, buyer, total) + get_escrow_detail_batch (vouchers, seller discount
+        per line, shipping paid by the buyer), both in batches of 50 order_sn."""
+        order_sns = list(dict.fromkeys(str(i) for i in external_ids))
+        orders = []
+        for batch in _chunks(order_sns, ORDER_DETAIL_BATCH):
+            answer = self._call(
+                "GET",
+                ORDER_DETAIL,
+                params={
+                    "order_sn_list": ",".join(batch),
+                    "response_optional_fields": ",".join(ORDER_DETAIL_FIELDS),
+                },
+            )
+            details = (answer.get("response") or {}).get("order_list") or []
+            escrows = self._escrow_details([str(d["order_sn"]) for d in details])
+            orders.extend(self._order(detail, escrows.get(str(detail["order_sn"]))) for detail in details)
+        return orders
+
+    def _escrow_details(self, order_sns):
+        found = {}
+        for batch in _chunks(order_sns, ESCROW_BATCH):
+            answer = self._call("POST", ESCROW_DETAIL_BATCH, body={"order_sn_list": batch})
+            for entry in answer.get("response") or []:
+                detail = entry.get("escrow_detail") or {}
+                if entry.get("fail_error") or not detail.get("order_income"):
+                    continue  # e.g. no income record yet: amounts then come from the order detail alone
+                found[str(detail.get("order_sn"))] = detail
+        return found
+
+    def _order(self, detail, escrow):
+        """Normalise one order. Amount fields (documented choice):
+
+        * ``unit_price`` = item_list.model_original_price (price before any discount);
+        * line ``discount`` = escrow items[].seller_discount (line subtotal, exact even for quantities
+          that do not divide it); without escrow (model_original_price - model_discounted_price) * qty;
+        * ``shipping_fee`` = escrow order_income.buyer_paid_shipping_fee (else estimated_shipping_fee);
+        * ``seller_voucher`` / ``platform_voucher`` = order_income.voucher_from_seller / voucher_from_shopee;
+        * ``total_amount`` = get_order_detail.total_amount (what the buyer pays).
+
+        Shopee-funded offsets with no field of their own here (coins, Shopee item rebates, payment
+        promotions) are folded into ``platform_voucher`` so that the Order invariant always holds.
+        """
+        income = (escrow or {}).get("order_income") or {}
+        escrow_items = collections.defaultdict(collections.deque)
+        for item in income.get("items") or []:
+            escrow_items[(str(item.get("item_id")), _model_key(item.get("model_id")))].append(item)
+        lines = []
+        for item in detail.get("item_list") or []:
+            quantity = int(item.get("model_quantity_purchased") or 0)
+            unit_price = _dec(item.get("model_original_price"))
+            model_id = _model_key(item.get("model_id"))
+            matches = escrow_items.get((str(item.get("item_id")), model_id))
+            if matches:
+                discount = _dec(matches.popleft().get("seller_discount"))
+            else:
+                discounted = _dec(item.get("model_discounted_price"), unit_price)
+                # 0 for bundle-deal items: the bundle discount is not broken down per model there.
+                discount = (unit_price - discounted) * quantity if discounted else Decimal(0)
+            name = item.get("item_name") or ""
+            if item.get("model_name"):
+                name = f"{name} ({item['model_name']})"
+            lines.append(
+                OrderLine(
+                    item_id=str(item.get("item_id")),
+                    model_id=model_id,
+                    sku=item.get("model_sku") or item.get("item_sku") or None,
+                    name=name,
+                    quantity=quantity,
+                    unit_price=unit_price,
+                    discount=discount,
+                )
+            )
+        goods = sum((line.unit_price * line.quantity - line.discount for line in lines), Decimal(0))
+        if income:
+            shipping_fee = _dec(income.get("buyer_paid_shipping_fee"))
+            seller_voucher = _dec(income.get("voucher_from_seller"))
+            platform_voucher = _dec(income.get("voucher_from_shopee"))
+        else:
+            shipping_fee = _dec(detail.get("estimated_shipping_fee"))
+            seller_voucher = platform_voucher = Decimal(0)
+        if detail.get("total_amount") not in (None, ""):
+            total = _dec(detail["total_amount"])
+        elif income.get("buyer_total_amount") not in (None, ""):
+            total = _dec(income["buyer_total_amount"])
+        else:  # unpaid orders: Shopee returns total_amount only once the buyer has paid
+            total = goods + shipping_fee - seller_voucher - platform_voucher
+        platform_voucher += goods + shipping_fee - seller_voucher - platform_voucher - total
+        raw_status = str(detail.get("order_status") or "")
+        status = ORDER_STATUS_MAP.get(raw_status)
+        if status is None:
+            _logger.warning("Shopee order %s: unknown status %r", detail.get("order_sn"), raw_status)
+            status = "unpaid"
+        carrier = detail.get("shipping_carrier") or next(
+            (
+                p.get("shipping_carrier")
+                for p in detail.get("package_list") or []
+                if p.get("shipping_carrier")
+            ),
+            None,
+        )
+        return Order(
+            external_id=str(detail["order_sn"]),
+            status=status,
+            raw_status=raw_status,
+            create_time=utc_from_timestamp(detail.get("create_time") or 0),
+            update_time=utc_from_timestamp(detail.get("update_time") or detail.get("create_time") or 0),
+            currency=detail.get("currency") or "",
+            buyer=self._buyer(detail),
+            lines=lines,
+            shipping_fee=shipping_fee,
+            seller_voucher=seller_voucher,
+            platform_voucher=platform_voucher,
+            total_amount=total,
+            shipping_carrier=carrier or None,
+        )
+
+    @staticmethod
+    def _buyer(detail):
+        """recipient_address as given (Shopee masks e.g. the phone as ``******78``)."""
+        address = detail.get("recipient_address") or {}
+        street2 = ", ".join(p for p in (address.get("town"), address.get("district")) if p)
+        return Buyer(
+            external_id=str(detail["buyer_user_id"]) if detail.get("buyer_user_id") else None,
+            name=address.get("name") or detail.get("buyer_username") or None,
+            phone=address.get("phone") or None,
+            email=None,  # Shopee never discloses the buyer's e-mail
+            street=address.get("full_address") or None,
+            street2=street2 or None,
+            city=address.get("city") or None,
+            state=address.get("state") or None,
+            zip=address.get("zipcode") or None,
+            country_code=address.get("region") or detail.get("region") or None,
+        )
+
+    def ship_order(self, external_id, tracking_number, carrier=None):
+        """Non-integrated shipment with our own tracking number (POST /api/v2/logistics/ship_order).
+
+        Shopee has no carrier parameter (the channel is chosen at checkout), so ``carrier`` is unused.
+        A replay after a lost answer gets ``logistics.package_already_shipped``: taken as done.
+        """
+        body = {"order_sn": str(external_id), "non_integrated": {"tracking_number": str(tracking_number)}}
+        try:
+            self._call("POST", SHIP_ORDER, body=body)
+        except MarketplaceError as exc:
+            if exc.code != "logistics.package_already_shipped":
+                raise
+            _logger.warning("Shopee order %s was already shipped: %s", external_id, exc)
+        return True
+
+    # -- catalogue ------------------------------------------------------------------------------------
+    def iter_listings(self):
+        """get_item_list (NORMAL items, offset paging by 100) -> get_item_base_info (50 per call) ->
+        get_model_list for items with models. One yielded page per item-list page."""
+        offset = 0
+        while True:
+            answer = self._call(
+                "GET",
+                ITEM_LIST,
+                params={"offset": offset, "page_size": ITEM_LIST_PAGE_SIZE, "item_status": "NORMAL"},
+            )
+            response = answer.get("response") or {}
+            item_ids = [str(item["item_id"]) for item in response.get("item") or []]
+            listings = []
+            for batch in _chunks(item_ids, ITEM_BASE_INFO_BATCH):
+                info = self._call("GET", ITEM_BASE_INFO, params={"item_id_list": ",".join(batch)})
+                for item in (info.get("response") or {}).get("item_list") or []:
+                    listings.extend(self._item_listings(item))
+            if listings:
+                yield listings
+            if not response.get("has_next_page"):
+                break
+            offset = int(response.get("next_offset") or offset + len(item_ids))
+
+    def _item_listings(self, item):
+        item_id = str(item["item_id"])
+        if not item.get("has_model"):
+            return [
+                Listing(
+                    item_id=item_id,
+                    model_id=None,
+                    sku=item.get("item_sku") or None,
+                    name=item.get("item_name") or item_id,
+                    barcode=self._barcode(item.get("gtin_code")),
+                    price=self._price(item.get("price_info")),
+                    quantity=self._stock(item.get("stock_info_v2")),
+                )
+            ]
+        answer = self._call("GET", MODEL_LIST, params={"item_id": item_id})
+        response = answer.get("response") or {}
+        tiers = response.get("tier_variation") or []
+        listings = []
+        for model in response.get("model") or []:
+            options = []
+            for tier, index in zip(tiers, model.get("tier_index") or [], strict=False):
+                option_list = tier.get("option_list") or []
+                if 0 <= index < len(option_list):
+                    options.append(str(option_list[index].get("option") or ""))
+            name = item.get("item_name") or item_id
+            listings.append(
+                Listing(
+                    item_id=item_id,
+                    model_id=_model_key(model.get("model_id")),
+                    sku=model.get("model_sku") or None,
+                    name=f"{name} ({', '.join(options)})" if any(options) else name,
+                    barcode=self._barcode(model.get("gtin_code")),
+                    price=self._price(model.get("price_info")),
+                    quantity=self._stock(model.get("stock_info_v2")),
+                )
+            )
+        return listings
+
+    @staticmethod
+    def _barcode(gtin):
+        return gtin if gtin and gtin != "00" else None  # "00": item without GTIN
+
+    @staticmethod
+    def _price(price_info):
+        """original_price: the list price that update_price sets (current_price includes promotions)."""
+        if not price_info:
+            return None
+        return _dec(price_info[0].get("original_price"), None)
+
+    @staticmethod
+    def _stock(stock_info):
+        """Seller-managed stock (what update_stock sets), else the available total."""
+        if not stock_info:
+            return None
+        seller_stock = stock_info.get("seller_stock")
+        if seller_stock:
+            return sum(int(s.get("stock") or 0) for s in seller_stock)
+        summary = stock_info.get("summary_info") or {}
+        total = summary.get("total_available_stock")
+        return int(total) if total is not None else None
+
+    def update_stock(self, updates):
+        """update_stock takes ONE item_id per call with up to 50 models; a model that fails is listed in
+        ``failure_list`` and the others are still applied."""
+        return self._push_models(
+            updates,
+            UPDATE_STOCK,
+            "stock_list",
+            lambda u: {"seller_stock": [{"stock": int(u.quantity)}]},
+            lambda u: None if int(u.quantity) >= 0 else "Stock must not be negative",
+        )
+
+    def update_price(self, updates):
+        """update_price: ONE item_id per call, ``price_list`` of model_id + original_price (<= 50)."""
+        return self._push_models(
+            updates,
+            UPDATE_PRICE,
+            "price_list",
+            lambda u: {"original_price": _json_number(u.price)},
+            lambda u: None if Decimal(str(u.price)) > 0 else "Price must be positive",
+        )
+
+    def _push_models(self, updates, api_path, list_key, render, invalid):
+        results = {}
+        by_item = collections.OrderedDict()
+        latest = {update.key: update for update in updates}  # a key given twice: the last one wins
+        for update in latest.values():
+            reason = invalid(update)
+            if reason:
+                results[update.key] = ItemResult(key=update.key, ok=False, error=reason)
+                continue
+            # one entry per model: a repeated model_id makes Shopee refuse the whole call
+            by_item.setdefault(str(update.item_id), []).append(update)
+        for item_id, item_updates in by_item.items():
+            for batch in _chunks(item_updates, MODELS_PER_CALL):
+                body = {
+                    "item_id": _id(item_id),
+                    list_key: [{"model_id": _id(u.model_id or 0), **render(u)} for u in batch],
+                }
+                results.update(self._models_result(api_path, body, batch))
+        return [results[u.key] for u in updates]
+
+    def _models_result(self, api_path, body, batch):
+        try:
+            answer = self._call("POST", api_path, body=body)
+        except (AuthError, RateLimited):
+            raise
+        except MarketplaceError as exc:
+            if exc.retryable:
+                raise
+            payload = getattr(exc, "payload", None) or {}
+            if exc.code not in BATCH_FAILED_ERRORS or not (payload.get("response") or {}).get("failure_list"):
+                # the whole call was refused (e.g. unknown item_id): all its models failed, others did not
+                return {u.key: ItemResult(key=u.key, ok=False, error=str(exc)) for u in batch}
+            answer = payload
+        failures = {
+            _model_key(f.get("model_id")): str(f.get("failed_reason") or "failed")
+            for f in (answer.get("response") or {}).get("failure_list") or []
+        }
+        return {
+            u.key: ItemResult(
+                key=u.key,
+                ok=_model_key(u.model_id) not in failures,
+                error=failures.get(_model_key(u.model_id)),
+            )
+            for u in batch
+        }
+
+    # -- push (webhooks) ------------------------------------------------------------------------------
+    @classmethod
+    def verify_webhook(cls, *, url, body, headers, app_key, app_secret):
+        """``Authorization`` header = hex HMAC-SHA256(partner key, callback URL + "|" + raw body)."""
+        authorization = next((v for k, v in (headers or {}).items() if k.lower() == "authorization"), None)
+        return verify_push_signature(app_secret, url, body or b"", authorization)
+
+    @classmethod
+    def parse_webhook(cls, body):
+        """Order status push (code 3): ``{"data": {"ordersn", "status", "update_time", ...}, "shop_id",
+        "code": 3, "timestamp"}``. Other codes give ``kind="other"`` (code 4, tracking number, keeps
+        its order id). A body that is not a JSON object raises ValueError."""
+        if not body or not body.strip():
+            return []  # Shopee's reachability check of a new callback URL
+        payload = json.loads(body)  # ValueError on a body that is not JSON
+        if not isinstance(payload, dict):
+            raise ValueError("Shopee push is not a JSON object")
+        data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+        shop_id = payload.get("shop_id") or payload.get("shopid") or data.get("shop_id")
+        order_sn = data.get("ordersn") or data.get("order_sn")
+        update_time = data.get("update_time") or payload.get("timestamp")
+        return [
+            WebhookEvent(
+                kind="order_status" if payload.get("code") == 3 and order_sn else "other",
+                shop_external_id=str(shop_id) if shop_id else None,
+                order_external_id=str(order_sn) if order_sn else None,
+                raw_status=data.get("status") or None,
+                update_time=utc_from_timestamp(update_time) if update_time else None,
+            )
+        ]
+
+    @classmethod
+    def webhook_response(cls):
+        """Guide 18: a push counts as delivered only with a 2xx status AND an empty body."""
+        return 200, "", "text/plain"

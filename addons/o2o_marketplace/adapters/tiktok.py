@@ -1,0 +1,664 @@
+"""TikTok Shop Open API, version 202309, for one shop.
+
+Formats follow TikTok Shop Partner Center (https://partner.tiktokshop.com/docv2/): "Sign your API request"
+(page ``sign-your-api-request``, whose worked example is a test vector here), "Get Authorized Shops",
+"Get Order List" / "Get Order Detail", "Mark Package As Shipped", "Search Products", "Update Inventory",
+"Update Price" and "Common errors". Where the pages say nothing we follow the
+SKIT.FlurlHttpClient.ByteDance.TikTokGlobalShop SDK
+(github.com/fudiwei/DotNetCore.SKIT.FlurlHttpClient.ByteDance), which pins TikTok's own signing examples
+in its tests. The webhook signature (no published vector) is the recipe restated by hookdeck's TikTok Shop
+webhook notes and implemented by github.com/easycb/easycb-go (tiktok/sign.go).
+
+Choices worth knowing:
+
+- Authorisation: the seller opens ``{auth_host}/oauth/authorize?app_key=..&state=..`` (the link on
+  auth.tiktok-shops.com) or, when the app has a Partner Center service id,
+  ``https://services.tiktokshop.com/open/authorize?service_id=..&state=..``. TikTok redirects to the
+  redirect URL registered with the app, not to a URL given in the link, so ``redirect_uri`` is not sent.
+- The token endpoints take the app secret in the query string (TikTok's design); those parameters are
+  wrapped so that error excerpts and our log lines show them redacted (urllib3's DEBUG log of the
+  request line still holds them).
+- Shop-scoped calls need the shop's ``cipher`` (Get Authorized Shops). It is fetched once and kept on the
+  adapter (``shop_cipher``, together with ``region``); after a code exchange the shop id is returned as
+  ``TokenSet.shop_external_id`` (webhooks carry that id) and the cipher stays readable on the adapter so
+  the caller may store it and pass it back (``shop_cipher=``) to save the look-up.
+- Shipping uses the seller-shipping flow "Mark Package As Shipped"
+  (``POST /fulfillment/202309/orders/{order_id}/packages`` with tracking number and TikTok's
+  ``shipping_provider_id``); orders shipped by TikTok's own logistics are not handled here.
+- A SKU id equal to its product id stands for a product known without its SKU id (the simulator's
+  single-SKU listings); on TikTok every SKU has its own id, so this never happens with real data.
+"""
+
+import hashlib
+import hmac
+import json
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from .common import (
+    Adapter,
+    AuthError,
+    Buyer,
+    ItemResult,
+    Listing,
+    MarketplaceError,
+    Order,
+    OrderLine,
+    RateLimited,
+    TokenSet,
+    WebhookEvent,
+    to_timestamp,
+    utc_from_timestamp,
+)
+
+API_VERSION = "202309"
+SERVICES_HOST = "https://services.tiktokshop.com"
+
+PATH_AUTH_CODE = "/api/v2/token/get"
+PATH_AUTH_REFRESH = "/api/v2/token/refresh"
+PATH_SHOPS = f"/authorization/{API_VERSION}/shops"
+PATH_ORDER_SEARCH = f"/order/{API_VERSION}/orders/search"
+PATH_ORDER_DETAIL = f"/order/{API_VERSION}/orders"
+PATH_MARK_SHIPPED = f"/fulfillment/{API_VERSION}/orders/{{order_id}}/packages"
+PATH_PRODUCT_SEARCH = f"/product/{API_VERSION}/products/search"
+PATH_INVENTORY = f"/product/{API_VERSION}/products/{{product_id}}/inventory/update"
+PATH_PRICES = f"/product/{API_VERSION}/products/{{product_id}}/prices/update"
+
+#: Order and product search: ``page_size`` must be 1-100.
+PAGE_SIZE = 100
+#: Get Order Detail: at most 50 ``ids`` per call.
+DETAIL_BATCH = 50
+
+#: TikTok order status -> normalised status. ON_HOLD orders are paid but may still be cancelled by the
+#: buyer and cannot be shipped yet; AWAITING_COLLECTION means the parcel waits for the carrier at the
+#: seller's; DELIVERED orders may still be returned. TikTok has no "returned" order status (returns live
+#: in the Return and Refund API), so this adapter never reports "returned".
+ORDER_STATUS_MAP = {
+    "UNPAID": "unpaid",
+    "ON_HOLD": "unpaid",
+    "AWAITING_SHIPMENT": "ready_to_ship",
+    "PARTIALLY_SHIPPING": "ready_to_ship",
+    "AWAITING_COLLECTION": "ready_to_ship",
+    "IN_TRANSIT": "shipped",
+    "DELIVERED": "shipped",
+    "COMPLETED": "completed",
+    "CANCELLED": "cancelled",
+}
+
+#: Currency of a local shop by region (Update Price: "US: USD, GB: GBP, ID: IDR, TH: THB, ...").
+REGION_CURRENCY = {
+    "VN": "VND",
+    "TH": "THB",
+    "MY": "MYR",
+    "PH": "PHP",
+    "SG": "SGD",
+    "ID": "IDR",
+    "US": "USD",
+    "GB": "GBP",
+}
+
+# Common errors: 36009002 "Too many requests" (HTTP 429); 36009003 internal error, retry later;
+# 105001 invalid / 105002 expired access token; 36009004 is overloaded and read by its message (missing or
+# invalid signature, timestamp, app_key, ``x-tts-access-token`` header, shop_cipher); 106001 "signature is
+# invalid"; 36004004 "invalid auth code" at the token endpoint.
+CODE_RATE_LIMITED = 36009002
+CODE_INTERNAL = 36009003
+CODE_OVERLOADED = 36009004
+AUTH_CODES = frozenset({105001, 105002})
+
+_SIGN_EXCLUDED = ("sign", "access_token")
+
+
+# -- signing ----------------------------------------------------------------------------------------
+def _as_bytes(value):
+    if value is None:
+        return b""
+    if isinstance(value, bytes):
+        return value
+    return str(value).encode("utf-8")
+
+
+def signature_base(path, params, body=b""):
+    """What TikTok signs, before the app secret is wrapped around it.
+
+    The API path, then every query parameter except ``sign`` and ``access_token`` as ``{key}{value}`` in
+    key order, then the exact body bytes sent (none for GET and multipart requests).
+    """
+    keys = sorted(k for k, v in params.items() if k not in _SIGN_EXCLUDED and v is not None)
+    return path.encode("utf-8") + "".join(f"{k}{params[k]}" for k in keys).encode("utf-8") + _as_bytes(body)
+
+
+def sign_request(app_secret, path, params, body=b""):
+    """``sign`` query parameter: hex HMAC-SHA256, keyed with the app secret, of
+    ``app_secret + signature_base(path, params, body) + app_secret``."""
+    secret = _as_bytes(app_secret)
+    return hmac.new(secret, secret + signature_base(path, params, body) + secret, hashlib.sha256).hexdigest()
+
+
+def webhook_signature(app_key, app_secret, body):
+    """``Authorization`` header of a push: hex HMAC-SHA256, keyed with the app secret, of
+    ``app_key + raw body``."""
+    return hmac.new(_as_bytes(app_secret), _as_bytes(app_key) + _as_bytes(body), hashlib.sha256).hexdigest()
+
+
+def verify_webhook_signature(app_key, app_secret, body, signature):
+    """True when ``signature`` (the ``Authorization`` header) signs the raw ``body`` bytes."""
+    if not signature or not app_key or not app_secret:
+        return False
+    expected = webhook_signature(app_key, app_secret, body)
+    return hmac.compare_digest(expected.encode(), str(signature).strip().lower().encode("utf-8"))
+
+
+def dumps(payload):
+    """The exact JSON bytes sent and signed."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+class _SecretQuery:
+    """Query parameters holding secrets: ``requests`` sends them as given, logs and excerpts show them
+    redacted (the token endpoints want the app secret, the code or the refresh token in the query)."""
+
+    SECRET_KEYS = frozenset({"app_secret", "auth_code", "refresh_token"})
+
+    def __init__(self, params):
+        self._params = dict(params)
+
+    def __iter__(self):
+        return iter(self._params.items())
+
+    def __str__(self):
+        return json.dumps({k: "***" if k in self.SECRET_KEYS else v for k, v in self._params.items()})
+
+    __repr__ = __str__
+
+
+# -- answers ----------------------------------------------------------------------------------------
+def _int_code(code):
+    try:
+        return int(code)
+    except (TypeError, ValueError):
+        return code
+
+
+def _is_token_message(message):
+    text = message.lower()
+    return "access_token" in text or "access-token" in text or "access token" in text
+
+
+def _error_parts(status, payload):
+    """(code, message) of an error answer; a non-JSON answer is described by its HTTP status."""
+    if not isinstance(payload, dict) or "code" not in payload:
+        if status == 429:
+            raise RateLimited("TikTok Shop throttled the call (HTTP 429)", code="429")
+        raise MarketplaceError(f"Unexpected answer from TikTok Shop (HTTP {status})", code=str(status))
+    code = _int_code(payload.get("code"))
+    return code, str(payload.get("message") or f"TikTok Shop error {code}")
+
+
+def check_answer(status, payload, text):
+    """``data`` of a successful API answer; otherwise the matching :class:`MarketplaceError`."""
+    code, message = _error_parts(status, payload)
+    if code == 0:
+        return payload.get("data") or {}
+    if status == 429 or code == CODE_RATE_LIMITED:
+        raise RateLimited(message, code=str(code))
+    if code in AUTH_CODES or (code == CODE_OVERLOADED and _is_token_message(message)):
+        raise AuthError(message, code=str(code))
+    if code == CODE_INTERNAL:
+        raise MarketplaceError(message, code=str(code), retryable=True)
+    raise MarketplaceError(message, code=str(code))
+
+
+def check_token_answer(status, payload, text):
+    """Like :func:`check_answer` for the token endpoints, whose answers carry tokens: an error keeps
+    only code, message and request id, and a refused code or refresh token is not an :class:`AuthError`
+    (refreshing cannot help; the seller must authorise again)."""
+    code, message = _error_parts(status, payload)
+    if code == 0:
+        data = payload.get("data") or {}
+        if not data.get("access_token"):
+            raise MarketplaceError(
+                "TikTok Shop answered without an access token",
+                code="no_token",
+                response={"code": code, "request_id": payload.get("request_id")},
+            )
+        return data
+    safe = {"code": code, "message": message, "request_id": payload.get("request_id")}
+    if status == 429 or code == CODE_RATE_LIMITED:
+        raise RateLimited(message, code=str(code), response=safe)
+    raise MarketplaceError(message, code=str(code), retryable=code == CODE_INTERNAL, response=safe)
+
+
+def _check_stock_answer(status, payload, text):
+    """Update Inventory reports SKUs it could not update in ``data.errors`` (``detail.sku_id``); such an
+    answer is a partial success even when its own code is not 0."""
+    if isinstance(payload, dict) and _int_code(payload.get("code")) not in (0, None):
+        errors = (payload.get("data") or {}).get("errors") or []
+        if errors and all((e.get("detail") or {}).get("sku_id") for e in errors):
+            return payload["data"]
+    return check_answer(status, payload, text)
+
+
+# -- normalisation ------------------------------------------------------------------------------------
+def _dec(value):
+    if value in (None, ""):
+        return Decimal(0)
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def amount_text(value):
+    """Decimal amount as TikTok writes it (``"119"``, ``"4.9"``)."""
+    value = Decimal(value)
+    return format(value.normalize(), "f") if value else "0"
+
+
+def _model_id(product_id, sku_id):
+    return None if not sku_id or str(sku_id) == str(product_id) else str(sku_id)
+
+
+def _sku_id(item_id, model_id):
+    return str(model_id) if model_id not in (None, "", "0", 0) else str(item_id)
+
+
+def _phone(value):
+    """``(+84)912345678`` -> ``+84912345678``; masked digits are kept as given."""
+    if not value:
+        return None
+    return value.replace("(", "").replace(")", "").strip() or None
+
+
+def _buyer(raw):
+    address = raw.get("recipient_address") or {}
+    levels = {d.get("address_level"): d.get("address_name") for d in address.get("district_info") or []}
+    return Buyer(
+        external_id=str(raw["user_id"]) if raw.get("user_id") else None,
+        name=address.get("name") or None,
+        phone=_phone(address.get("phone_number")),
+        email=raw.get("buyer_email") or None,
+        street=address.get("address_detail") or address.get("address_line1") or None,
+        street2=address.get("address_line2") or levels.get("L3") or None,
+        city=levels.get("L2") or None,
+        state=levels.get("L1") or None,
+        zip=address.get("postal_code") or None,
+        country_code=address.get("region_code") or None,
+    )
+
+
+def _lines(items):
+    """Line items are single units: identical units (same SKU and price) make one line."""
+    grouped = {}
+    for item in items:
+        key = (str(item.get("product_id")), str(item.get("sku_id")), _dec(item.get("original_price")))
+        line = grouped.get(key)
+        if line is None:
+            name = item.get("product_name") or item.get("sku_name") or key[0]
+            if item.get("sku_name") and item.get("product_name"):
+                name = f"{item['product_name']} ({item['sku_name']})"
+            grouped[key] = OrderLine(
+                item_id=key[0],
+                model_id=_model_id(key[0], key[1]),
+                sku=item.get("seller_sku") or None,
+                name=name,
+                quantity=1,
+                unit_price=key[2],
+                discount=_dec(item.get("seller_discount")),
+            )
+        else:
+            line.quantity += 1
+            line.discount += _dec(item.get("seller_discount"))
+    return list(grouped.values())
+
+
+def order_from_tiktok(raw):
+    """One order of Get Order List / Get Order Detail -> :class:`Order`.
+
+    ``payment``: sub_total = original_total_product_price - seller_discount - platform_discount and
+    total_amount = sub_total + shipping_fee (+ taxes and buyer fees). Line items carry the seller's own
+    discount per unit; the rest of the order's seller discount is the seller's voucher, its platform
+    discount the platform's voucher. What the buyer pays on top (taxes, small-order or service fees) rides
+    with the shipping fee so that the lines, shipping and vouchers always add up to ``total_amount``.
+    """
+    payment = raw.get("payment") or {}
+    items = raw.get("line_items") or []
+    lines = _lines(items)
+    goods = sum((line.unit_price * line.quantity - line.discount for line in lines), Decimal(0))
+    shipping = _dec(payment.get("shipping_fee"))
+    platform_voucher = _dec(payment.get("platform_discount"))
+    seller_voucher = _dec(payment.get("seller_discount")) - sum(
+        (_dec(i.get("seller_discount")) for i in items), Decimal(0)
+    )
+    computed = goods + shipping - seller_voucher - platform_voucher
+    total = _dec(payment["total_amount"]) if payment.get("total_amount") not in (None, "") else computed
+    shipping += total - computed
+    raw_status = str(raw.get("status") or "")
+    tracking = raw.get("tracking_number") or next(
+        (i["tracking_number"] for i in items if i.get("tracking_number")), None
+    )
+    currency = payment.get("currency") or next((i["currency"] for i in items if i.get("currency")), "")
+    return Order(
+        external_id=str(raw["id"]),
+        status=ORDER_STATUS_MAP.get(raw_status, "unpaid"),
+        raw_status=raw_status,
+        create_time=utc_from_timestamp(raw.get("create_time") or 0),
+        update_time=utc_from_timestamp(raw.get("update_time") or raw.get("create_time") or 0),
+        currency=currency,
+        buyer=_buyer(raw),
+        lines=lines,
+        shipping_fee=shipping,
+        seller_voucher=seller_voucher,
+        platform_voucher=platform_voucher,
+        total_amount=total,
+        shipping_carrier=raw.get("shipping_provider") or None,
+        tracking_number=tracking,
+    )
+
+
+def listings_from_product(product):
+    """One product of Search Products -> one :class:`Listing` per SKU."""
+    product_id = str(product["id"])
+    listings = []
+    for sku in product.get("skus") or []:
+        price = sku.get("price") or {}
+        amount = price.get("tax_exclusive_price") or price.get("sale_price")
+        listings.append(
+            Listing(
+                item_id=product_id,
+                model_id=_model_id(product_id, sku.get("id")),
+                sku=sku.get("seller_sku") or None,
+                name=product.get("title") or product_id,
+                price=_dec(amount) if amount not in (None, "") else None,
+                quantity=sum(int(w.get("quantity") or 0) for w in sku.get("inventory") or []),
+            )
+        )
+    return listings
+
+
+def _chunks(updates, size):
+    """Updates grouped by product (one call per product), at most ``size`` SKUs per call."""
+    by_product = {}
+    for index, update in enumerate(updates):
+        by_product.setdefault(str(update.item_id), []).append((index, update))
+    for product_id, entries in by_product.items():
+        for start in range(0, len(entries), size):
+            yield product_id, entries[start : start + size]
+
+
+class TiktokAdapter(Adapter):
+    """TikTok Shop for one shop; ``shop_id`` is TikTok's shop id (the one webhooks carry)."""
+
+    marketplace = "tiktok"
+
+    def __init__(self, *, shop_cipher=None, currency=None, service_id=None, **kwargs):
+        super().__init__(**kwargs)
+        self.shop_cipher = shop_cipher or None
+        self.currency = currency or None
+        self.service_id = service_id or None
+        self.region = None
+        self._shop_loaded = False  # local shops may have no cipher: look it up once all the same
+
+    # -- calls ----------------------------------------------------------------------------------------
+    def _call(self, method, path, params=None, body=None, shop_scoped=True, check=check_answer):
+        if not self.access_token:
+            raise AuthError("No access token for this TikTok shop: authorise the shop first", code="no_token")
+        cipher = self._cipher() if shop_scoped else None
+        data = dumps(body) if body is not None else None
+
+        def prepare():
+            query = {"app_key": self.app_key, "timestamp": str(int(self.clock()))}
+            if cipher:
+                query["shop_cipher"] = cipher
+            query.update({k: str(v) for k, v in (params or {}).items() if v not in (None, "")})
+            query["sign"] = sign_request(self.app_secret, path, query, data)
+            return {
+                "method": method,
+                "url": self.host + path,
+                "params": query,
+                "data": data,
+                "headers": {"content-type": "application/json", "x-tts-access-token": self.access_token},
+            }
+
+        return self.transport.send(prepare, check)
+
+    def _token_call(self, path, params):
+        query = _SecretQuery({"app_key": self.app_key, "app_secret": self.app_secret, **params})
+
+        def prepare():
+            return {"method": "GET", "url": self.auth_host + path, "params": query}
+
+        return self.transport.send(prepare, check_token_answer)
+
+    def _load_shop(self):
+        """Cipher and region of our shop from Get Authorized Shops (the first one when no shop id is set)."""
+        shops = self._call("GET", PATH_SHOPS, shop_scoped=False).get("shops") or []
+        if self.shop_id:
+            shop = next((s for s in shops if str(s.get("id")) == self.shop_id), None)
+        else:
+            shop = shops[0] if shops else None
+        if shop is None:
+            raise MarketplaceError(
+                f"The TikTok authorisation does not cover shop {self.shop_id or '(any)'}", code="shop"
+            )
+        self.shop_id = str(shop["id"])
+        self.shop_cipher = shop.get("cipher") or None
+        self.region = shop.get("region") or None
+        self._shop_loaded = True
+        return shop
+
+    def _cipher(self):
+        if self.shop_cipher is None and not self._shop_loaded:
+            self._load_shop()
+        return self.shop_cipher
+
+    def _currency(self):
+        if self.currency is None:
+            if not self._shop_loaded:
+                self._load_shop()
+            self.currency = REGION_CURRENCY.get(self.region or "")
+        if not self.currency:
+            raise MarketplaceError(f"Unknown currency of TikTok region {self.region!r}", code="currency")
+        return self.currency
+
+    def _token_set(self, data):
+        self.access_token = data["access_token"]
+        refresh_expiry = data.get("refresh_token_expire_in")
+        return TokenSet(
+            access_token=data["access_token"],
+            refresh_token=data.get("refresh_token"),
+            access_expires_at=utc_from_timestamp(data.get("access_token_expire_in") or 0),
+            refresh_expires_at=utc_from_timestamp(refresh_expiry) if refresh_expiry else None,
+            shop_external_id=self.shop_id,
+        )
+
+    # -- authorisation --------------------------------------------------------------------------------
+    def authorization_url(self, redirect_uri, state):
+        if self.service_id:
+            return f"{SERVICES_HOST}/open/authorize?" + urlencode(
+                {"service_id": self.service_id, "state": state}
+            )
+        return f"{self.auth_host}/oauth/authorize?" + urlencode({"app_key": self.app_key, "state": state})
+
+    def exchange_code(self, code, **params):
+        data = self._token_call(PATH_AUTH_CODE, {"auth_code": code, "grant_type": "authorized_code"})
+        self.access_token = data["access_token"]
+        self._load_shop()
+        return self._token_set(data)
+
+    def refresh_access_token(self, refresh_token):
+        data = self._token_call(
+            PATH_AUTH_REFRESH, {"refresh_token": refresh_token, "grant_type": "refresh_token"}
+        )
+        return self._token_set(data)
+
+    # -- orders ---------------------------------------------------------------------------------------
+    def iter_orders(self, since, until):
+        # update_time_lt is exclusive: one second past ``until`` keeps it inside.
+        body = {"update_time_ge": to_timestamp(since), "update_time_lt": to_timestamp(until) + 1}
+        token = None
+        while True:
+            params = {
+                "page_size": PAGE_SIZE,
+                "sort_field": "update_time",
+                "sort_order": "ASC",
+                "page_token": token,
+            }
+            data = self._call("POST", PATH_ORDER_SEARCH, params=params, body=body)
+            orders = [order_from_tiktok(raw) for raw in data.get("orders") or []]
+            if orders:
+                yield orders
+            next_token = data.get("next_page_token")
+            if not next_token or next_token == token:
+                return
+            token = next_token
+
+    def _raw_orders(self, external_ids):
+        ids = [str(i) for i in dict.fromkeys(external_ids)]
+        found = []
+        for start in range(0, len(ids), DETAIL_BATCH):
+            batch = ids[start : start + DETAIL_BATCH]
+            data = self._call("GET", PATH_ORDER_DETAIL, params={"ids": ",".join(batch)})
+            found.extend(data.get("orders") or [])
+        return found
+
+    def get_orders(self, external_ids):
+        return [order_from_tiktok(raw) for raw in self._raw_orders(external_ids)]
+
+    def _shipping_provider_id(self, external_id, carrier):
+        """TikTok's ``shipping_provider_id``: ``carrier`` when it is one, else the order's provider (when
+        ``carrier`` is empty or names it)."""
+        if carrier and str(carrier).isdigit():
+            return str(carrier)
+        raw = next(iter(self._raw_orders([external_id])), None)
+        if raw is None:
+            raise MarketplaceError(f"TikTok Shop order {external_id} not found", code="order")
+        name = (raw.get("shipping_provider") or "").strip().lower()
+        if raw.get("shipping_provider_id") and (not carrier or str(carrier).strip().lower() == name):
+            return str(raw["shipping_provider_id"])
+        raise MarketplaceError(
+            f"Unknown TikTok Shop shipping provider {carrier!r}: pass its shipping_provider_id",
+            code="carrier",
+        )
+
+    def ship_order(self, external_id, tracking_number, carrier=None):
+        """Mark the order's items shipped by the seller with ``tracking_number``; -> TikTok's package id."""
+        body = {
+            "tracking_number": str(tracking_number),
+            "shipping_provider_id": self._shipping_provider_id(external_id, carrier),
+        }
+        data = self._call("POST", PATH_MARK_SHIPPED.format(order_id=external_id), body=body)
+        return data.get("package_id")
+
+    # -- catalogue ------------------------------------------------------------------------------------
+    def iter_listings(self):
+        token = None
+        while True:
+            params = {"page_size": PAGE_SIZE, "page_token": token}
+            data = self._call("POST", PATH_PRODUCT_SEARCH, params=params, body={"status": "ALL"})
+            page = [
+                listing
+                for product in data.get("products") or []
+                if product.get("status") != "DELETED"
+                for listing in listings_from_product(product)
+            ]
+            if page:
+                yield page
+            next_token = data.get("next_page_token")
+            if not next_token or next_token == token:
+                return
+            token = next_token
+
+    def update_stock(self, updates):
+        """Update Inventory, one call per product and at most :attr:`max_batch` SKUs per call, into the
+        SKU's default warehouse. SKUs TikTok refuses fail alone."""
+        results = [None] * len(updates)
+        for product_id, entries in _chunks(updates, self.max_batch):
+            body = {
+                "skus": [
+                    {"id": _sku_id(u.item_id, u.model_id), "inventory": [{"quantity": int(u.quantity)}]}
+                    for _i, u in entries
+                ]
+            }
+            path = PATH_INVENTORY.format(product_id=product_id)
+            try:
+                data = self._call("POST", path, body=body, check=_check_stock_answer)
+            except AuthError:
+                raise
+            except MarketplaceError as exc:
+                for index, update in entries:
+                    results[index] = ItemResult(update.key, False, str(exc))
+                continue
+            refused = {}
+            for error in data.get("errors") or []:
+                text = f"[{error.get('code')}] {error.get('message')}"
+                refused[str((error.get("detail") or {}).get("sku_id"))] = text
+            for index, update in entries:
+                error = refused.get(_sku_id(update.item_id, update.model_id))
+                results[index] = ItemResult(update.key, error is None, error)
+        return results
+
+    def update_price(self, updates):
+        """Update Price, one call per product and at most :attr:`max_batch` SKUs per call. TikTok refuses
+        such a call as a whole, so a refused call with several SKUs is tried again SKU by SKU."""
+        results = [None] * len(updates)
+        currency = self._currency() if updates else None
+        for product_id, entries in _chunks(updates, self.max_batch):
+            for index, error in self._push_prices(product_id, entries, currency):
+                results[index] = ItemResult(updates[index].key, error is None, error)
+        return results
+
+    def _push_prices(self, product_id, entries, currency):
+        body = {
+            "skus": [
+                {
+                    "id": _sku_id(u.item_id, u.model_id),
+                    "price": {"amount": amount_text(u.price), "currency": currency},
+                }
+                for _i, u in entries
+            ]
+        }
+        try:
+            self._call("POST", PATH_PRICES.format(product_id=product_id), body=body)
+        except AuthError:
+            raise
+        except MarketplaceError as exc:
+            if len(entries) == 1 or exc.retryable:
+                return [(index, str(exc)) for index, _u in entries]
+            return [
+                result for entry in entries for result in self._push_prices(product_id, [entry], currency)
+            ]
+        return [(index, None) for index, _u in entries]
+
+    # -- webhooks -------------------------------------------------------------------------------------
+    @classmethod
+    def verify_webhook(cls, *, url, body, headers, app_key, app_secret):
+        signature = next((v for k, v in (headers or {}).items() if k.lower() == "authorization"), None)
+        return verify_webhook_signature(app_key, app_secret, body, signature)
+
+    @classmethod
+    def parse_webhook(cls, body):
+        """Type 1 (ORDER_STATUS_CHANGE) is an order status event; other types are passed on as "other"."""
+        try:
+            payload = json.loads(body)
+        except (TypeError, ValueError):
+            return []
+        if not isinstance(payload, dict):
+            return []
+        data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+        shop_id = str(payload["shop_id"]) if payload.get("shop_id") not in (None, "") else None
+        stamp = data.get("update_time") or payload.get("timestamp")
+        return [
+            WebhookEvent(
+                kind="order_status" if payload.get("type") == 1 else "other",
+                shop_external_id=shop_id,
+                order_external_id=str(data["order_id"]) if data.get("order_id") else None,
+                raw_status=data.get("order_status"),
+                update_time=utc_from_timestamp(stamp) if stamp else None,
+            )
+        ]
+
+    @classmethod
+    def webhook_response(cls):
+        """TikTok only needs HTTP 200; anything else makes it push again."""
+        return 200, "", "text/plain"

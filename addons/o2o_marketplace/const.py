@@ -1,0 +1,36 @@
+MARKETPLACES = [("shopee", "Shopee"), ("lazada", "Lazada"), ("tiktok", "TikTok Shop")]
+
+#: Production API hosts per marketplace and region (a shop may point elsewhere, e.g. a sandbox).
+DEFAULT_HOSTS = {
+    "shopee": ("https://partner.shopeemobile.com", None),
+    "lazada": ("https://api.lazada.vn/rest", "https://auth.lazada.com/rest"),
+    "tiktok": ("https://open-api.tiktokglobalshop.com", "https://auth.tiktok-shops.com"),
+}
+
+JOB_KINDS = [
+    ("orders", "Order import"),
+    ("order", "Order"),
+    ("webhook", "Webhook"),
+    ("listings", "Listing sync"),
+    ("stock", "Stock push"),
+    ("price", "Price push"),
+    ("shipment", "Shipment push"),
+    ("token", "Token refresh"),
+]
+
+#: Normalised marketplace statuses (adapters.ORDER_STATUSES) with their labels.
+ORDER_STATUSES = [
+    ("unpaid", "Unpaid"),
+    ("ready_to_ship", "Ready to ship"),
+    ("shipped", "Shipped"),
+    ("completed", "Completed"),
+    ("cancelled", "Cancelled"),
+    ("returned", "Returned"),
+]
+
+#: A failed item is retried this many times by the scheduler, then waits for a person.
+MAX_ATTEMPTS = 5
+#: Orders are searched again from this far before the saved position (late indexing).
+ORDER_OVERLAP_MINUTES = 10
+#: Refresh the access token when it expires within this many minutes.
+TOKEN_MARGIN_MINUTES = 10

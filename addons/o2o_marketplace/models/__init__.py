@@ -1,0 +1,10 @@
+from . import (
+    o2o_marketplace_job,
+    o2o_marketplace_listing,
+    o2o_marketplace_shop,
+    o2o_marketplace_token,
+    res_partner,
+    sale_order,
+    stock_picking,
+    stock_quant,
+)

@@ -1,0 +1,530 @@
+import datetime
+import hashlib
+import hmac
+import logging
+from contextlib import contextmanager
+
+import psycopg2.errors
+
+from odoo import api, fields, models, modules
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..adapters import AuthError, MarketplaceError, Transport, adapter_class
+from ..const import DEFAULT_HOSTS, MARKETPLACES, ORDER_OVERLAP_MINUTES, TOKEN_MARGIN_MINUTES
+
+_logger = logging.getLogger(__name__)
+
+MANAGER = "o2o_base.group_o2o_manager"
+
+
+class O2oMarketplaceShop(models.Model):
+    """One shop on a marketplace, connected with its API credentials.
+
+    Secrets (app secret, tokens) are readable by O2O managers only; the tokens live in
+    ``o2o.marketplace.token`` so that refreshing them never waits on a sync that is writing to the
+    shop. Every run (orders, stock, prices, shipments) is logged in ``o2o.marketplace.job``.
+    """
+
+    _name = "o2o.marketplace.shop"
+    _description = "Marketplace Shop"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    marketplace = fields.Selection(MARKETPLACES, required=True, tracking=True)
+    region = fields.Char(default="VN", help="Marketplace country/region code, e.g. VN, TH, MY.")
+    host = fields.Char(
+        "API host",
+        required=True,
+        help="Base URL of the marketplace API (production, sandbox, or the local simulator).",
+    )
+    auth_host = fields.Char("Authorization host", help="Lazada and TikTok Shop authorise on a separate host.")
+    app_key = fields.Char("Partner ID / App key", required=True, tracking=True)
+    app_secret = fields.Char("Partner key / App secret", required=True, groups=MANAGER, copy=False)
+    shop_external_id = fields.Char("Shop ID on the marketplace", tracking=True, copy=False, index=True)
+    token_id = fields.One2many("o2o.marketplace.token", "shop_id", groups=MANAGER)
+    access_expires_at = fields.Datetime(compute="_compute_token_info", groups=MANAGER)
+    refresh_expires_at = fields.Datetime(compute="_compute_token_info", groups=MANAGER)
+    connected = fields.Boolean(compute="_compute_token_info", groups=MANAGER)
+
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        required=True,
+        check_company=True,
+        help="Orders are delivered, and stock is counted, from this warehouse.",
+    )
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        check_company=True,
+        help="Prices pushed to the marketplace and currency of its orders.",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales channel",
+        check_company=True,
+        help="Orders of this shop belong to this channel (created with the shop when empty).",
+    )
+    tax_id = fields.Many2one(
+        "account.tax",
+        string="Tax included in marketplace prices",
+        domain="[('type_tax_use', '=', 'sale'), ('price_include', '=', True)]",
+        check_company=True,
+        help="Marketplace prices include tax: imported order lines carry this tax, totals unchanged.",
+    )
+    stock_buffer = fields.Integer(
+        "Safety stock",
+        default=0,
+        help="Units kept back from the marketplace: it is offered free quantity minus this, never below 0.",
+    )
+    sync_orders = fields.Boolean("Import orders", default=True)
+    sync_stock = fields.Boolean("Push stock", default=True)
+    sync_price = fields.Boolean("Push prices", default=False)
+    sync_shipment = fields.Boolean("Push shipments", default=True)
+
+    order_sync_position = fields.Datetime(
+        "Orders imported up to",
+        copy=False,
+        help="Orders updated up to this time are in Odoo; the next import starts here.",
+    )
+    last_success = fields.Datetime("Last successful sync", copy=False, readonly=True)
+    last_error = fields.Text(copy=False, readonly=True)
+    webhook_url = fields.Char(compute="_compute_webhook_url")
+
+    listing_ids = fields.One2many("o2o.marketplace.listing", "shop_id")
+    listing_count = fields.Integer(compute="_compute_counts")
+    unmatched_count = fields.Integer(compute="_compute_counts")
+    failed_job_count = fields.Integer(compute="_compute_counts")
+    order_count = fields.Integer(compute="_compute_counts")
+
+    _sql_constraints = [
+        (
+            "shop_unique",
+            "unique(marketplace, shop_external_id)",
+            "This marketplace shop is already connected.",
+        ),
+        ("stock_buffer_positive", "CHECK(stock_buffer >= 0)", "The safety stock cannot be negative."),
+    ]
+
+    @api.depends("token_id.access_expires_at", "token_id.refresh_token")
+    def _compute_token_info(self):
+        for shop in self:
+            token = shop.sudo().token_id[:1]
+            shop.access_expires_at = token.access_expires_at
+            shop.refresh_expires_at = token.refresh_expires_at
+            shop.connected = bool(token.refresh_token)
+
+    @api.depends("marketplace")
+    def _compute_webhook_url(self):
+        base = self.get_base_url()
+        for shop in self:
+            shop.webhook_url = shop.marketplace and f"{base}/o2o/marketplace/{shop.marketplace}/webhook"
+
+    def _compute_counts(self):
+        listing = self.env["o2o.marketplace.listing"]
+        by_shop = dict(listing._read_group([("shop_id", "in", self.ids)], ["shop_id"], ["__count"]))
+        unmatched = dict(
+            listing._read_group(
+                [("shop_id", "in", self.ids), ("state", "=", "unmatched")], ["shop_id"], ["__count"]
+            )
+        )
+        failed = dict(
+            self.env["o2o.marketplace.job"]._read_group(
+                [("shop_id", "in", self.ids), ("state", "=", "failed")], ["shop_id"], ["__count"]
+            )
+        )
+        orders = dict(
+            self.env["sale.order"]._read_group(
+                [("o2o_marketplace_shop_id", "in", self.ids)], ["o2o_marketplace_shop_id"], ["__count"]
+            )
+        )
+        for shop in self:
+            shop.listing_count = by_shop.get(shop, 0)
+            shop.unmatched_count = unmatched.get(shop, 0)
+            shop.failed_job_count = failed.get(shop, 0)
+            shop.order_count = orders.get(shop, 0)
+
+    @api.constrains("pricelist_id", "company_id")
+    def _check_pricelist_currency(self):
+        for shop in self:
+            if shop.pricelist_id and shop.pricelist_id.currency_id != shop.company_id.currency_id:
+                raise ValidationError(
+                    self.env._(
+                        "The pricelist of %(shop)s must be in %(currency)s, the currency of its orders.",
+                        shop=shop.name,
+                        currency=shop.company_id.currency_id.name,
+                    )
+                )
+
+    @api.onchange("marketplace")
+    def _onchange_marketplace(self):
+        if self.marketplace and not self.host:
+            self.host, self.auth_host = DEFAULT_HOSTS[self.marketplace]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("marketplace") and not vals.get("host"):
+                vals["host"], vals["auth_host"] = DEFAULT_HOSTS[vals["marketplace"]]
+        shops = super().create(vals_list)
+        shops._ensure_team()
+        return shops
+
+    def _ensure_team(self):
+        for shop in self.filtered(lambda s: not s.team_id):
+            shop.team_id = self.env["crm.team"].create(
+                {
+                    "name": shop.name,
+                    "company_id": shop.company_id.id,
+                    "o2o_channel_type": "marketplace",
+                }
+            )
+
+    # ------------------------------------------------------------------
+    # Credentials
+    # ------------------------------------------------------------------
+
+    def _o2o_transport(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return Transport(
+            timeout=float(params.get_param("o2o_marketplace.timeout", 20)),
+            max_retries=int(params.get_param("o2o_marketplace.max_retries", 4)),
+            backoff=float(params.get_param("o2o_marketplace.backoff", 0.5)),
+        )
+
+    def _o2o_adapter(self, access_token=None, transport=None):
+        self.ensure_one()
+        shop = self.sudo()
+        return adapter_class(shop.marketplace)(
+            host=shop.host,
+            auth_host=shop.auth_host or None,
+            app_key=shop.app_key,
+            app_secret=shop.app_secret,
+            shop_id=shop.shop_external_id,
+            access_token=access_token,
+            transport=transport or self._o2o_transport(),
+        )
+
+    def _o2o_state_token(self):
+        """Unguessable ``state`` of the authorisation redirect, bound to this shop."""
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        digest = hmac.new(secret.encode(), f"o2o-marketplace:{self.id}".encode(), hashlib.sha256).hexdigest()
+        return f"{self.id}.{digest[:32]}"
+
+    @api.model
+    def _o2o_shop_from_state(self, state):
+        shop_id, _sep, _digest = (state or "").partition(".")
+        shop = self.sudo().browse(int(shop_id)) if shop_id.isdigit() else self.browse()
+        if not shop.exists() or not hmac.compare_digest(shop._o2o_state_token(), state):
+            return self.browse()
+        return shop
+
+    def action_authorize(self):
+        """Open the marketplace's consent page; it redirects back to our callback with a code."""
+        self.ensure_one()
+        self._check_manager()
+        redirect = f"{self.get_base_url()}/o2o/marketplace/oauth/{self.marketplace}"
+        url = self._o2o_adapter().authorization_url(redirect, self._o2o_state_token())
+        return {"type": "ir.actions.act_url", "url": url, "target": "self"}
+
+    def _o2o_connect(self, code, **params):
+        """Exchange the authorisation code for tokens (callback of :meth:`action_authorize`)."""
+        self.ensure_one()
+        tokens = self._o2o_adapter().exchange_code(code, **params)
+        shop = self.sudo()
+        if tokens.shop_external_id and not shop.shop_external_id:
+            shop.shop_external_id = tokens.shop_external_id
+        shop._o2o_store_tokens(tokens)
+        shop.message_post(
+            body=self.env._("Connected to %(marketplace)s.", marketplace=shop._marketplace_label())
+        )
+
+    def _o2o_store_tokens(self, tokens):
+        token = self.sudo().token_id[:1]
+        vals = {
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "access_expires_at": tokens.access_expires_at,
+            "refresh_expires_at": tokens.refresh_expires_at,
+        }
+        if token:
+            token.write(vals)
+        else:
+            self.env["o2o.marketplace.token"].sudo().create({**vals, "shop_id": self.id})
+
+    def _o2o_access_token(self, expired=None):
+        """A valid access token, refreshed when it expires soon or ``expired`` was refused.
+
+        Refresh tokens rotate: the old one stops working once used. So the refresh runs in its own
+        committed transaction under a row lock; a second job arriving meanwhile waits, then finds
+        the new token instead of spending the dead refresh token, and a sync that later rolls back
+        cannot lose the new token.
+        """
+        self.ensure_one()
+        margin = datetime.timedelta(minutes=TOKEN_MARGIN_MINUTES)
+        for _attempt in range(3):
+            try:
+                with self.env.registry.cursor() as cr:
+                    env = self.env(cr=cr, su=True)
+                    cr.execute(
+                        "SELECT id FROM o2o_marketplace_token WHERE shop_id = %s FOR UPDATE",
+                        [self.id],
+                    )
+                    row = cr.fetchone()
+                    if not row:
+                        raise UserError(
+                            self.env._(
+                                "%(shop)s is not connected: authorise it first.", shop=self.sudo().name
+                            )
+                        )
+                    token = env["o2o.marketplace.token"].browse(row[0])
+                    fresh = (
+                        token.access_expires_at and token.access_expires_at > fields.Datetime.now() + margin
+                    )
+                    if fresh and token.access_token != expired:
+                        return token.access_token
+                    return self._o2o_refresh_locked(env, token)
+            except psycopg2.errors.SerializationFailure:
+                # Another job refreshed the token while we waited for the lock: read it again.
+                continue
+        raise UserError(self.env._("Could not refresh the access token of %(shop)s.", shop=self.sudo().name))
+
+    def _o2o_refresh_locked(self, env, token):
+        shop = token.shop_id
+        job = env["o2o.marketplace.job"].create({"shop_id": shop.id, "kind": "token", "state": "running"})
+        try:
+            tokens = shop._o2o_adapter().refresh_access_token(token.refresh_token)
+        except MarketplaceError as error:
+            job._fail(error)
+            env.cr.commit()
+            raise UserError(
+                self.env._(
+                    "%(marketplace)s refused to refresh the access token of %(shop)s: %(error)s. "
+                    "Authorise the shop again.",
+                    marketplace=shop._marketplace_label(),
+                    shop=shop.name,
+                    error=error,
+                )
+            ) from error
+        token.write(
+            {
+                "access_token": tokens.access_token,
+                "refresh_token": tokens.refresh_token,
+                "access_expires_at": tokens.access_expires_at,
+                "refresh_expires_at": tokens.refresh_expires_at or token.refresh_expires_at,
+            }
+        )
+        job._done(self.env._("Access token refreshed, valid until %s UTC.", tokens.access_expires_at))
+        env.cr.commit()
+        return tokens.access_token
+
+    def _o2o_with_adapter(self, work):
+        """``work(adapter)`` with a valid token; when the token is refused, refreshed and run again once.
+
+        ``work`` must consume what it asks for (pages are fetched lazily)."""
+        token = self._o2o_access_token()
+        try:
+            return work(self._o2o_adapter(token))
+        except AuthError:
+            return work(self._o2o_adapter(self._o2o_access_token(expired=token)))
+
+    @api.model
+    def _cron_refresh_tokens(self):
+        soon = fields.Datetime.now() + datetime.timedelta(minutes=3 * TOKEN_MARGIN_MINUTES)
+        tokens = self.env["o2o.marketplace.token"].sudo().search([("access_expires_at", "<", soon)])
+        for shop in tokens.shop_id.filtered("active"):
+            try:
+                shop._o2o_access_token()
+            except UserError as error:
+                _logger.warning("marketplace token refresh failed for shop %s: %s", shop.id, error)
+
+    def _check_manager(self):
+        if not self.env.user.has_group(MANAGER):
+            raise UserError(self.env._("Only O2O managers can connect marketplace shops."))
+
+    def _marketplace_label(self):
+        return dict(self._fields["marketplace"]._description_selection(self.env)).get(self.marketplace)
+
+    # ------------------------------------------------------------------
+    # Runs: one shop at a time, whatever the number of servers
+    # ------------------------------------------------------------------
+
+    @contextmanager
+    def _o2o_exclusive(self, kind):
+        """Run ``kind`` for this shop on one server at a time (others skip it): a session-level
+        advisory lock, so that a run may commit its progress and keep the lock."""
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_lock(hashtext(%s), %s)", f"o2o_marketplace.{kind}", self.id)
+        )
+        if not self.env.cr.fetchone()[0]:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            self.env.cr.execute(
+                SQL("SELECT pg_advisory_unlock(hashtext(%s), %s)", f"o2o_marketplace.{kind}", self.id)
+            )
+
+    def _o2o_commit(self):
+        """Commit the progress of a run, so a crash or a later failure keeps what is done
+        (never inside tests, which run in one transaction)."""
+        if not modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # ------------------------------------------------------------------
+    # Orders
+    # ------------------------------------------------------------------
+
+    def action_sync_orders(self):
+        for shop in self:
+            shop._o2o_sync_orders()
+        return self._o2o_notify(self.env._("Order import finished: see the job log for figures."))
+
+    @api.model
+    def _cron_sync_orders(self):
+        for shop in self.search([("sync_orders", "=", True), ("shop_external_id", "!=", False)]):
+            shop._o2o_sync_orders()
+
+    def _o2o_sync_orders(self, until=None):
+        """Import orders updated since the saved position, window by window.
+
+        The position moves to the end of a window only once all its orders are committed, so a
+        crash re-imports that window (harmless: one Odoo order per marketplace order).
+        """
+        self.ensure_one()
+        with self._o2o_exclusive("orders") as acquired:
+            if not acquired:
+                return None
+            job = self.env["o2o.marketplace.job"].create(
+                {"shop_id": self.id, "kind": "orders", "state": "running"}
+            )
+            self._o2o_commit()
+            until = until or fields.Datetime.now()
+            position = self.order_sync_position or until - datetime.timedelta(days=7)
+            start = position - datetime.timedelta(minutes=ORDER_OVERLAP_MINUTES)
+            counts = [0, 0, 0]  # imported, failed, API calls
+
+            def import_window(window_start, window_end):
+                def work(adapter):
+                    for page in adapter.iter_orders(window_start, window_end):
+                        ok, ko = self.env["sale.order"]._o2o_marketplace_import(self, page, job)
+                        counts[0] += ok
+                        counts[1] += ko
+                        self._o2o_commit()
+                    counts[2] += adapter.transport.calls
+
+                self._o2o_with_adapter(work)
+
+            try:
+                max_window = self._o2o_adapter().max_window
+                while start < until:
+                    window_end = min(until, start + max_window)
+                    import_window(start, window_end)
+                    self.order_sync_position = window_end
+                    self._o2o_commit()
+                    start = window_end
+            except (MarketplaceError, UserError) as error:
+                job._fail(error, counts=counts[:2], api_calls=counts[2])
+                self.last_error = str(error)
+                self._o2o_commit()
+                return job
+            job._done(
+                self.env._("%(ok)s orders imported or updated, %(ko)s failed.", ok=counts[0], ko=counts[1]),
+                counts=counts[:2],
+                api_calls=counts[2],
+            )
+            self.write({"last_success": fields.Datetime.now(), "last_error": False})
+            self._o2o_commit()
+            return job
+
+    def _o2o_fetch_and_import(self, external_ids, job):
+        """Fetch the current state of these orders from the marketplace and import it."""
+        orders = self._o2o_with_adapter(lambda adapter: adapter.get_orders(list(external_ids)))
+        return self.env["sale.order"]._o2o_marketplace_import(self, orders, job)
+
+    # ------------------------------------------------------------------
+    # Listings, stock and prices
+    # ------------------------------------------------------------------
+
+    def action_sync_listings(self):
+        for shop in self:
+            shop._o2o_sync_listings()
+        return self._o2o_notify(self.env._("Listings synchronised: see the job log for figures."))
+
+    def _o2o_sync_listings(self):
+        self.ensure_one()
+        job = self.env["o2o.marketplace.job"].create(
+            {"shop_id": self.id, "kind": "listings", "state": "running"}
+        )
+        counts = [0, 0]  # listings, API calls
+
+        def work(adapter):
+            for page in adapter.iter_listings():
+                self.env["o2o.marketplace.listing"]._o2o_upsert(self, page)
+                counts[0] += len(page)
+            counts[1] += adapter.transport.calls
+
+        try:
+            self._o2o_with_adapter(work)
+        except (MarketplaceError, UserError) as error:
+            job._fail(error, counts=(counts[0], 0), api_calls=counts[1])
+            return job
+        job._done(self.env._("%s listings read.", counts[0]), counts=(counts[0], 0), api_calls=counts[1])
+        return job
+
+    def action_push_stock(self):
+        """Full reconciliation: read the marketplace's quantities, push every difference."""
+        for shop in self:
+            shop._o2o_sync_listings()
+            shop.listing_ids._o2o_push_stock(force=True)
+        return self._o2o_notify(self.env._("Stock pushed: see the job log for figures."))
+
+    def action_push_price(self):
+        for shop in self:
+            shop.listing_ids._o2o_push_price()
+        return self._o2o_notify(self.env._("Prices pushed: see the job log for figures."))
+
+    @api.model
+    def _cron_reconcile_stock(self):
+        for shop in self.search([("sync_stock", "=", True), ("shop_external_id", "!=", False)]):
+            with shop._o2o_exclusive("stock") as acquired:
+                if acquired:
+                    shop._o2o_sync_listings()
+                    shop.listing_ids._o2o_push_stock(force=True)
+                    shop._o2o_commit()
+
+    def _o2o_notify(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "info", "next": {"type": "ir.actions.act_window_close"}},
+        }
+
+    # ------------------------------------------------------------------
+    # Smart buttons
+    # ------------------------------------------------------------------
+
+    def action_open_listings(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "o2o_marketplace.action_o2o_marketplace_listing"
+        )
+        action["domain"] = [("shop_id", "=", self.id)]
+        action["context"] = {"default_shop_id": self.id}
+        return action
+
+    def action_open_jobs(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("o2o_marketplace.action_o2o_marketplace_job")
+        action["domain"] = [("shop_id", "=", self.id)]
+        return action
+
+    def action_open_orders(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action["domain"] = [("o2o_marketplace_shop_id", "=", self.id)]
+        action["context"] = {}
+        return action

@@ -1,0 +1,296 @@
+import logging
+
+import psycopg2.errors
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, mute_logger
+
+from ..adapters import Listing as AdapterListing
+from ..adapters import MarketplaceError
+from ..const import ORDER_STATUSES
+
+_logger = logging.getLogger(__name__)
+
+#: How far an order has gone; a status update never moves an order back.
+STATUS_RANK = {"unpaid": 0, "ready_to_ship": 1, "shipped": 2, "completed": 3, "cancelled": 4, "returned": 4}
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    o2o_marketplace_shop_id = fields.Many2one(
+        "o2o.marketplace.shop", string="Marketplace shop", readonly=True, index=True, copy=False
+    )
+    o2o_marketplace_ref = fields.Char("Marketplace order", readonly=True, copy=False)
+    o2o_marketplace_status = fields.Selection(ORDER_STATUSES, "Marketplace status", readonly=True, copy=False)
+    o2o_marketplace_raw_status = fields.Char("Status on the marketplace", readonly=True, copy=False)
+    o2o_marketplace_update_time = fields.Datetime("Marketplace update", readonly=True, copy=False)
+    o2o_marketplace_total = fields.Monetary("Marketplace total", readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "o2o_marketplace_ref_unique",
+            "unique(o2o_marketplace_shop_id, o2o_marketplace_ref)",
+            "This marketplace order is already in Odoo.",
+        )
+    ]
+
+    # ------------------------------------------------------------------
+    # Import
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _o2o_marketplace_import(self, shop, orders, job=None):
+        """Create or update the Odoo order of each marketplace order; -> (succeeded, failed).
+
+        Each order in its own savepoint: one bad order is logged as a failed item (retried later)
+        and never blocks the others.
+        """
+        # The shop's company, whoever runs this (the scheduler, a webhook's public user)
+        self = self.with_company(shop.company_id)  # noqa: PLW0642
+        shop = shop.with_company(shop.company_id)
+        Job = self.env["o2o.marketplace.job"]
+        ok = failed = 0
+        # Listings first, outside the orders' savepoints: an unmatched one must stay in the queue
+        # for staff even though its order waits.
+        self._o2o_marketplace_listings(shop, orders)
+        for record in orders:
+            try:
+                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                    self._o2o_marketplace_apply(shop, record)
+            except (UserError, MarketplaceError, psycopg2.errors.UniqueViolation) as error:
+                if isinstance(error, psycopg2.errors.UniqueViolation):
+                    # Another transaction (a webhook, another server) created it meanwhile.
+                    error = UserError(
+                        self.env._("Created at the same moment by another job; updated on retry.")
+                    )
+                _logger.warning(
+                    "marketplace order %s of shop %s not imported: %s", record.external_id, shop.id, error
+                )
+                Job._o2o_item_failed(shop, "order", record.external_id, error, parent=job)
+                failed += 1
+            else:
+                Job._o2o_item_succeeded(shop, "order", record.external_id)
+                ok += 1
+        return ok, failed
+
+    @api.model
+    def _o2o_marketplace_apply(self, shop, record):
+        """One marketplace order -> exactly one Odoo order, brought to the marketplace's status.
+
+        The order row is locked, so two jobs applying updates of one order do it one after the
+        other; an update older than the one applied is ignored.
+        """
+        self.env.cr.execute(
+            """SELECT id FROM sale_order
+                WHERE o2o_marketplace_shop_id = %s AND o2o_marketplace_ref = %s FOR UPDATE""",
+            [shop.id, record.external_id],
+        )
+        row = self.env.cr.fetchone()
+        order = self.browse(row[0]) if row else self.browse()
+        if not order:
+            order = self.create(self._o2o_marketplace_prepare_vals(shop, record))
+            order.message_post(
+                body=self.env._(
+                    "Imported from %(marketplace)s shop %(shop)s, order %(ref)s.",
+                    marketplace=shop._marketplace_label(),
+                    shop=shop.name,
+                    ref=record.external_id,
+                )
+            )
+        elif order.o2o_marketplace_update_time and record.update_time < order.o2o_marketplace_update_time:
+            _logger.info(
+                "marketplace order %s: update older than the one applied, ignored", record.external_id
+            )
+            return order
+        elif STATUS_RANK[record.status] < STATUS_RANK.get(order.o2o_marketplace_status, 0):
+            return order
+        previous = order.o2o_marketplace_status if row else None
+        order.write(
+            {
+                "o2o_marketplace_status": record.status,
+                "o2o_marketplace_raw_status": record.raw_status,
+                "o2o_marketplace_update_time": record.update_time,
+            }
+        )
+        if record.status != previous:
+            order._o2o_marketplace_to_status(record)
+        return order
+
+    @api.model
+    def _o2o_marketplace_prepare_vals(self, shop, record):
+        by_key = self._o2o_marketplace_listings(shop, [record])
+        unmatched = [line for line in record.lines if not by_key[line.key].product_id]
+        if unmatched:
+            raise UserError(
+                self.env._(
+                    "Order %(ref)s sells listings not matched to a product: %(names)s. Match them in "
+                    "Marketplaces > Listings to Match, then retry.",
+                    ref=record.external_id,
+                    names=", ".join(f"{line.name} ({line.sku or line.key})" for line in unmatched),
+                )
+            )
+        taxes = [Command.set(shop.tax_id.ids)]
+        lines = [
+            Command.create(
+                {
+                    "product_id": by_key[line.key].product_id.id,
+                    "name": line.name,
+                    "product_uom_qty": line.quantity,
+                    "price_unit": float(line.unit_price),
+                    "tax_id": taxes,
+                }
+            )
+            for line in record.lines
+        ]
+        extra = [
+            ("shipping", self.env._("Shipping fee"), record.shipping_fee),
+            ("discount", self.env._("Seller discounts"), -sum((line.discount for line in record.lines), 0)),
+            ("discount", self.env._("Seller voucher"), -record.seller_voucher),
+            (
+                "discount",
+                self.env._("Platform voucher (paid by %s)", shop._marketplace_label()),
+                -record.platform_voucher,
+            ),
+        ]
+        for kind, label, amount in extra:
+            if amount:
+                product = self.env.ref(f"o2o_marketplace.product_marketplace_{kind}")
+                lines.append(
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "name": label,
+                            "product_uom_qty": 1,
+                            "price_unit": float(amount),
+                            "tax_id": taxes,
+                        }
+                    )
+                )
+        partner = self.env["res.partner"]._o2o_marketplace_buyer(shop, record.buyer)
+        vals = {
+            "partner_id": partner.id,
+            "company_id": shop.company_id.id,
+            "warehouse_id": shop.warehouse_id.id,
+            "team_id": shop.team_id.id,
+            "client_order_ref": record.external_id,
+            "origin": f"{shop._marketplace_label()} {record.external_id}",
+            "date_order": record.create_time,
+            "o2o_marketplace_shop_id": shop.id,
+            "o2o_marketplace_ref": record.external_id,
+            "o2o_marketplace_total": float(record.total_amount),
+            "order_line": lines,
+        }
+        if shop.pricelist_id:
+            vals["pricelist_id"] = shop.pricelist_id.id
+        return vals
+
+    @api.model
+    def _o2o_marketplace_listings(self, shop, orders):
+        """{listing key: listing} of the orders' lines; listings seen for the first time are created
+        (and matched automatically when they can be)."""
+        keys = {line.key: line for record in orders for line in record.lines}
+        Listing = self.env["o2o.marketplace.listing"]
+        by_key = {
+            listing.key: listing
+            for listing in Listing.search([("shop_id", "=", shop.id), ("key", "in", list(keys))])
+        }
+        unknown = [
+            AdapterListing(item_id=line.item_id, model_id=line.model_id, sku=line.sku, name=line.name)
+            for key, line in keys.items()
+            if key not in by_key
+        ]
+        if unknown:
+            by_key.update({listing.key: listing for listing in Listing._o2o_upsert(shop, unknown)})
+        return by_key
+
+    # ------------------------------------------------------------------
+    # Status lifecycle, one small step per status
+    # ------------------------------------------------------------------
+
+    def _o2o_marketplace_to_status(self, record):
+        self.ensure_one()
+        step = {
+            "unpaid": lambda: None,
+            "ready_to_ship": self._o2o_marketplace_confirm,
+            "shipped": self._o2o_marketplace_deliver,
+            "completed": self._o2o_marketplace_deliver,
+            "cancelled": self._o2o_marketplace_cancel,
+            "returned": self._o2o_marketplace_return,
+        }[record.status]
+        step()
+
+    def _o2o_marketplace_confirm(self):
+        """Paid on the marketplace: confirm, which reserves the goods in the shop's warehouse."""
+        if self.state in ("draft", "sent"):
+            self._o2o_marketplace_check_total()
+            self.with_context(o2o_marketplace_sync=True).action_confirm()
+
+    def _o2o_marketplace_check_total(self):
+        if float_compare(
+            self.amount_total, self.o2o_marketplace_total, precision_rounding=self.currency_id.rounding
+        ):
+            self.message_post(
+                body=self.env._(
+                    "The total in Odoo (%(odoo)s) differs from the marketplace's (%(marketplace)s): check "
+                    "the taxes of the products or the tax of the shop.",
+                    odoo=self.amount_total,
+                    marketplace=self.o2o_marketplace_total,
+                )
+            )
+
+    def _o2o_marketplace_deliver(self):
+        """Shipped by the marketplace's logistics: the goods left the warehouse."""
+        self._o2o_marketplace_confirm()
+        pickings = self.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel")
+        )
+        for picking in pickings:
+            for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+                move.quantity = move.product_uom_qty
+                move.picked = True
+            picking.with_context(
+                o2o_marketplace_sync=True, skip_backorder=True, skip_sms=True, cancel_backorder=True
+            ).button_validate()
+        if pickings:
+            self.message_post(
+                body=self.env._(
+                    "Shipped on the marketplace: delivery %s validated.", ", ".join(pickings.mapped("name"))
+                )
+            )
+
+    def _o2o_marketplace_cancel(self):
+        """Cancelled on the marketplace: cancel in Odoo, which releases the reserved stock."""
+        if self.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing" and p.state == "done"):
+            self._o2o_marketplace_return()
+            return
+        if self.state != "cancel":
+            self.with_context(disable_cancel_warning=True, o2o_marketplace_sync=True)._action_cancel()
+            self.message_post(
+                body=self.env._("Cancelled on the marketplace: order cancelled, reserved stock released.")
+            )
+
+    def _o2o_marketplace_return(self):
+        """Returned (or cancelled after shipping): a return picking to receive the parcel back."""
+        done = self.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing" and p.state == "done")
+        returned = self.picking_ids.filtered(
+            lambda p: p.picking_type_code == "incoming" and p.state != "cancel"
+        )
+        if not done or returned:
+            return
+        for picking in done:
+            wizard = (
+                self.env["stock.return.picking"]
+                .with_context(active_id=picking.id, active_ids=picking.ids, active_model="stock.picking")
+                .create({"picking_id": picking.id})
+            )
+            for line in wizard.product_return_moves:
+                line.quantity = line.move_id.quantity
+            action = wizard.action_create_returns()
+            self.message_post(
+                body=self.env._(
+                    "Returned on the marketplace: return %s created, to validate when the parcel arrives.",
+                    self.env["stock.picking"].browse(action["res_id"]).name,
+                )
+            )

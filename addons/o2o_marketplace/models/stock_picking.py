@@ -1,0 +1,51 @@
+from odoo import models
+from odoo.exceptions import UserError
+
+from ..adapters import MarketplaceError
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    def _action_done(self):
+        result = super()._action_done()
+        if not self.env.context.get("o2o_marketplace_sync"):
+            for picking in self:
+                order = picking.sale_id
+                shop = order.o2o_marketplace_shop_id
+                if shop and shop.sync_shipment and picking.picking_type_code == "outgoing":
+                    self.env["o2o.marketplace.job"]._o2o_item_pending(
+                        shop, "shipment", str(picking.id), self.env._("Shipment of %s to push.", picking.name)
+                    )
+        return result
+
+    def _o2o_marketplace_push_shipment(self, job):
+        """Tell the marketplace the order left with this tracking number (scheduler or retry)."""
+        self.ensure_one()
+        order = self.sale_id
+        shop = order.o2o_marketplace_shop_id
+        Job = self.env["o2o.marketplace.job"]
+        tracking = self.carrier_tracking_ref or self.name
+        carrier = self.carrier_id.name if self.carrier_id else None
+        try:
+            shop._o2o_with_adapter(
+                lambda adapter: adapter.ship_order(order.o2o_marketplace_ref, tracking, carrier)
+            )
+        except (MarketplaceError, UserError) as error:
+            Job._o2o_item_failed(shop, "shipment", str(self.id), error)
+            return False
+        job._done(
+            self.env._(
+                "Shipment %(picking)s pushed with tracking %(tracking)s.",
+                picking=self.name,
+                tracking=tracking,
+            )
+        )
+        order.message_post(
+            body=self.env._(
+                "Shipment pushed to %(marketplace)s, tracking %(tracking)s.",
+                marketplace=shop._marketplace_label(),
+                tracking=tracking,
+            )
+        )
+        return True

@@ -1,0 +1,182 @@
+import copy
+import sys
+from pathlib import Path
+
+from odoo.addons.o2o_base.tests.common import O2oCommon
+from odoo.tests import HttpCase
+
+# The marketplaces are outside our machine: they are played by the simulator in the repository's tests/.
+SIM_PATH = Path(__file__).resolve().parents[3] / "tests"
+if str(SIM_PATH) not in sys.path:
+    sys.path.insert(0, str(SIM_PATH))
+
+from marketplace_sim import make_simulator  # noqa: E402
+
+MARKETPLACES = ("shopee", "lazada", "tiktok")
+
+
+class MarketplaceCase(O2oCommon, HttpCase):
+    """A shop per marketplace on the simulator, shipping from store Q1, three listed products."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sim = make_simulator().start()
+        cls.addClassCleanup(cls.sim.stop)
+        params = cls.env["ir.config_parameter"].sudo()
+        params.set_param("o2o_marketplace.backoff", "0")
+        params.set_param("o2o_marketplace.timeout", "2")
+        cls.product_a.write({"default_code": "MKP-SHIRT", "is_storable": True})
+        cls.product_b.write({"default_code": "MKP-CAP", "is_storable": True})
+        cls.product_c = cls.create_product("Tote bag", cls.categ_basic, 99000.0)
+        cls.product_c.write({"barcode": "4006381333931", "is_storable": True})
+        stock = cls.store_1.lot_stock_id
+        for product, qty in ((cls.product_a, 20), (cls.product_b, 10), (cls.product_c, 5)):
+            cls.env["stock.quant"]._update_available_quantity(product, stock, qty)
+        cls.shops = {}
+        cls.sim_shops = {}
+        for index, marketplace in enumerate(MARKETPLACES):
+            sim_shop = cls.sim.add_shop(marketplace)
+            access, refresh, _ttl, _rttl = cls.sim.issue_tokens(sim_shop)
+            host = cls.sim.url(marketplace) + ("/rest" if marketplace == "lazada" else "")
+            shop = (
+                cls.env["o2o.marketplace.shop"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"{marketplace} test shop",
+                        "marketplace": marketplace,
+                        "host": host,
+                        "auth_host": cls.sim.url(marketplace)
+                        + ("/auth/rest" if marketplace == "lazada" else ""),
+                        "app_key": sim_shop.app_key,
+                        "app_secret": sim_shop.app_secret,
+                        "shop_external_id": sim_shop.shop_id,
+                        "warehouse_id": cls.store_1.id,
+                        "company_id": cls.company.id,
+                        "stock_buffer": 1,
+                    }
+                )
+            )
+            cls.env["o2o.marketplace.token"].sudo().create(
+                {
+                    "shop_id": shop.id,
+                    "access_token": access,
+                    "refresh_token": refresh,
+                    "access_expires_at": "2099-01-01 00:00:00",
+                    "refresh_expires_at": "2099-01-01 00:00:00",
+                }
+            )
+            cls.shops[marketplace] = shop
+            cls.sim_shops[marketplace] = sim_shop
+            base = 500000 + index * 1000
+            # item (and model) ids on the marketplace; SKUs/barcodes match the products
+            cls.sim.add_listing(
+                marketplace,
+                sim_shop.shop_id,
+                base + 1,
+                base + 11 if marketplace != "shopee" else None,
+                sku="MKP-SHIRT",
+                name="Shirt",
+                price=10,
+                stock=0,
+            )
+            cls.sim.add_listing(
+                marketplace,
+                sim_shop.shop_id,
+                base + 2,
+                base + 12 if marketplace != "shopee" else None,
+                sku="MKP-CAP",
+                name="Cap",
+                price=25,
+                stock=0,
+            )
+            cls.sim.add_listing(
+                marketplace,
+                sim_shop.shop_id,
+                base + 3,
+                base + 13 if marketplace != "shopee" else None,
+                sku="",
+                name="Tote",
+                price=99000,
+                stock=0,
+                barcode="4006381333931",
+            )
+            cls.sim.add_listing(
+                marketplace,
+                sim_shop.shop_id,
+                base + 4,
+                base + 14 if marketplace != "shopee" else None,
+                sku="UNKNOWN-1",
+                name="Not in Odoo",
+                price=5,
+                stock=0,
+            )
+        cls.company.country_id = cls.env.ref("base.vn")
+        # The connector runs as the scheduler or a webhook (superuser); access is tested apart.
+        cls.env = cls.env(su=True)
+        cls.sim_snapshot = copy.deepcopy((cls.sim.shops, cls.sim.listings))
+
+    def setUp(self):
+        super().setUp()
+        # The simulator outlives each test's rollback: start every test from the same marketplace.
+        self.sim.shops, self.sim.listings = copy.deepcopy(self.sim_snapshot)
+        self.sim.orders.clear()
+        self.sim.faults.clear()
+        self.sim.calls.clear()
+        self.sim.stock_pushes.clear()
+        self.sim.price_pushes.clear()
+        self.sim.shipments.clear()
+        self.sim.offset = 0
+        self.sim_shops = {m: self.sim.shop(m, shop.shop_id) for m, shop in self.sim_shops.items()}
+
+    def _listing(self, marketplace, sku):
+        return next(
+            v
+            for v in self.sim.shop_listings(marketplace, self.sim_shops[marketplace].shop_id)
+            if v.sku == sku
+        )
+
+    def _sim_order(self, marketplace, lines=(("MKP-SHIRT", 2, 10, 0), ("MKP-CAP", 1, 25, 5)), **kwargs):
+        """An order on the simulator: lines of (sku, quantity, unit price, line discount)."""
+        sim_lines = []
+        for sku, qty, price, discount in lines:
+            listing = self._listing(marketplace, sku)
+            sim_lines.append(
+                {
+                    "item_id": listing.item_id,
+                    "model_id": listing.model_id,
+                    "sku": sku,
+                    "name": listing.name,
+                    "quantity": qty,
+                    "unit_price": price,
+                    "discount": discount,
+                }
+            )
+        kwargs.setdefault("shipping_fee", 3)
+        kwargs.setdefault("seller_voucher", 2)
+        kwargs.setdefault("platform_voucher", 1)
+        return self.sim.add_order(marketplace, self.sim_shops[marketplace].shop_id, sim_lines, **kwargs)
+
+    def _odoo_order(self, marketplace, external_id):
+        return self.env["sale.order"].search(
+            [
+                ("o2o_marketplace_shop_id", "=", self.shops[marketplace].id),
+                ("o2o_marketplace_ref", "=", external_id),
+            ]
+        )
+
+    @staticmethod
+    def _fetch(shop, external_ids):
+        """The marketplace's current records of these orders, as the connector reads them."""
+        return shop._o2o_with_adapter(lambda adapter: adapter.get_orders(list(external_ids)))
+
+    def _import(self, marketplace, *sim_orders):
+        shop = self.shops[marketplace]
+        return self.env["sale.order"]._o2o_marketplace_import(
+            shop, self._fetch(shop, [o.external_id for o in sim_orders])
+        )
+
+    def _read_listings(self, marketplace):
+        self.shops[marketplace]._o2o_sync_listings()
+        return self.shops[marketplace].listing_ids

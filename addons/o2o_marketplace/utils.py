@@ -1,0 +1,20 @@
+"""Plain helpers of the marketplace connector (no ORM)."""
+
+from stdnum import ean
+
+
+def valid_gtin(code):
+    """The compact GTIN (EAN-8/13, UPC-A, GTIN-14) when ``code`` is one with a correct check digit."""
+    if not code:
+        return None
+    try:
+        return ean.validate(code)
+    except ValueError:
+        return None
+
+
+def chunks(items, size):
+    """``items`` in lists of at most ``size``."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
