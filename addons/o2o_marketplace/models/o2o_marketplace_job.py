@@ -185,13 +185,15 @@ class O2oMarketplaceJob(models.Model):
     def _cron_run_pending(self):
         """Retry failed items whose time has come and run queued ones; one server per item."""
         for _i in range(200):
+            self.flush_model()
             self.env.cr.execute(
                 """
                 SELECT id FROM o2o_marketplace_job
-                 WHERE state IN ('pending', 'failed') AND next_attempt <= (now() AT TIME ZONE 'UTC')
+                 WHERE state IN ('pending', 'failed') AND next_attempt <= %s
                  ORDER BY next_attempt LIMIT 1
                    FOR UPDATE SKIP LOCKED
-                """
+                """,
+                [fields.Datetime.now()],
             )
             row = self.env.cr.fetchone()
             if not row:

@@ -1,1 +1,9 @@
-from . import test_access, test_order_import, test_stock_push, test_tokens, test_webhook
+from . import (
+    test_access,
+    test_order_import,
+    test_shipment,
+    test_stock_push,
+    test_token_race,
+    test_tokens,
+    test_webhook,
+)
