@@ -393,7 +393,18 @@ class O2oMarketplaceShop(models.Model):
     @api.model
     def _cron_sync_orders(self):
         for shop in self.search([("sync_orders", "=", True), ("shop_external_id", "!=", False)]):
-            shop._o2o_sync_orders()
+            shop._o2o_isolated(shop._o2o_sync_orders)
+
+    def _o2o_isolated(self, run):
+        """``run()`` for one shop in a scheduled job: an unexpected error is logged and that shop's
+        uncommitted work dropped, and the next shop still runs."""
+        try:
+            run()
+        except Exception:
+            if modules.module.current_test:
+                raise
+            _logger.exception("marketplace shop %s: scheduled run failed", self.id)
+            self.env.cr.rollback()
 
     def _o2o_sync_orders(self, until=None):
         """Import orders updated since the saved position, window by window.
@@ -499,9 +510,12 @@ class O2oMarketplaceShop(models.Model):
         for shop in self.search([("sync_stock", "=", True), ("shop_external_id", "!=", False)]):
             with shop._o2o_exclusive("stock") as acquired:
                 if acquired:
-                    shop._o2o_sync_listings()
-                    shop.listing_ids._o2o_push_stock(force=True)
-                    shop._o2o_commit()
+                    shop._o2o_isolated(shop._o2o_reconcile_stock)
+
+    def _o2o_reconcile_stock(self):
+        self._o2o_sync_listings()
+        self.listing_ids._o2o_push_stock(force=True)
+        self._o2o_commit()
 
     def _o2o_notify(self, message):
         return {

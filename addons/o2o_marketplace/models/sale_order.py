@@ -47,9 +47,10 @@ class SaleOrder(models.Model):
         Each order in its own savepoint: one bad order is logged as a failed item (retried later)
         and never blocks the others.
         """
-        # The shop's company, whoever runs this (the scheduler, a webhook's public user)
-        self = self.with_company(shop.company_id)  # noqa: PLW0642
-        shop = shop.with_company(shop.company_id)
+        if self.env.company != shop.company_id:
+            # The shop's company, whoever runs this (the scheduler, a webhook's public user)
+            company = shop.company_id
+            return self.with_company(company)._o2o_marketplace_import(shop.with_company(company), orders, job)
         Job = self.env["o2o.marketplace.job"]
         ok = failed = 0
         # Listings first, outside the orders' savepoints: an unmatched one must stay in the queue

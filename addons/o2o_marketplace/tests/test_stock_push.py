@@ -84,3 +84,46 @@ class TestStockPush(MarketplaceCase):
         )
         self.assertEqual(failed.mapped("ref"), ["700005/800005"])
         self.assertEqual(self._sim_stock(marketplace, "SOCK-6"), 6)
+
+    def test_price_push_from_the_pricelist(self):
+        marketplace = "lazada"
+        shop = self.shops[marketplace]
+        pricelist = self.env["product.pricelist"].create(
+            {
+                "name": "Lazada prices",
+                "currency_id": self.company.currency_id.id,
+                "company_id": self.company.id,
+                "item_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "applied_on": "0_product_variant",
+                            "product_id": self.product_a.id,
+                            "fixed_price": 12.5,
+                        },
+                    )
+                ],
+            }
+        )
+        shop.write({"pricelist_id": pricelist.id, "sync_price": True})
+        self._read_listings(marketplace)
+        shop.action_push_price()
+        self.assertEqual(float(self._listing(marketplace, "MKP-SHIRT").price), 12.5)
+        self.assertEqual(float(self._listing(marketplace, "MKP-CAP").price), 25.0, "list price otherwise")
+
+    def test_one_failing_shop_does_not_block_the_others(self):
+        for marketplace in ("shopee", "lazada"):
+            self._read_listings(marketplace)
+        broken = self._sim_order("shopee")
+        fine = self._sim_order("lazada")
+        self.sim.faults.add("shopee", "5xx", count=100)
+        self.env["o2o.marketplace.shop"]._cron_sync_orders()
+        self.assertFalse(self._odoo_order("shopee", broken.external_id))
+        self.assertTrue(self._odoo_order("lazada", fine.external_id))
+        self.assertIn("server error", self.shops["shopee"].last_error)
+        failed_run = self.env["o2o.marketplace.job"].search(
+            [("shop_id", "=", self.shops["shopee"].id), ("kind", "=", "orders")], limit=1
+        )
+        self.assertEqual(failed_run.state, "failed")
+        self.assertTrue(failed_run.response_excerpt, "the marketplace's answer is kept for staff")
