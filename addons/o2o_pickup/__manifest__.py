@@ -14,6 +14,7 @@
         "data/mail_template_data.xml",
         "views/stock_warehouse_views.xml",
         "views/o2o_pickup_slot_views.xml",
+        "views/pos_payment_method_views.xml",
         "views/sale_order_views.xml",
         "views/o2o_pickup_menus.xml",
         "views/o2o_pickup_templates.xml",

@@ -20,3 +20,6 @@ CODE_LENGTH = 10
 # Wrong pickup codes allowed per POS session in THROTTLE_WINDOW_MINUTES before it must wait.
 THROTTLE_MAX_FAILURES = 5
 THROTTLE_WINDOW_MINUTES = 10
+
+#: Collected pickups are found by the customer's phone at the counter this long (returns).
+RETURN_DAYS = 30

@@ -25,9 +25,27 @@ DEMO_PRODUCTS = [
 ]
 
 BUYERS = [
-    {"name": "Trần Thị B", "phone": "84901234567", "city": "Hồ Chí Minh", "country_code": "VN"},
-    {"name": "Lê Văn C", "phone": "******789", "city": "Hà Nội", "country_code": "VN"},
-    {"name": "Phạm Minh D", "phone": "84938765432", "city": "Đà Nẵng", "country_code": "VN"},
+    {
+        "external_id": "880001",
+        "name": "Trần Thị B",
+        "phone": "84901234567",
+        "city": "Hồ Chí Minh",
+        "country_code": "VN",
+    },
+    {
+        "external_id": "880002",
+        "name": "Lê Văn C",
+        "phone": "******789",
+        "city": "Hà Nội",
+        "country_code": "VN",
+    },
+    {
+        "external_id": "880003",
+        "name": "Phạm Minh D",
+        "phone": "84938765432",
+        "city": "Đà Nẵng",
+        "country_code": "VN",
+    },
 ]
 
 

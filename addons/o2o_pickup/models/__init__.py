@@ -2,6 +2,7 @@ from . import (
     o2o_order_report,
     o2o_pickup_slot,
     pos_order,
+    pos_payment_method,
     pos_session,
     sale_order,
     stock_warehouse,

@@ -1,10 +1,14 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 from ..const import OPEN_STATES
 
 
 class PosOrder(models.Model):
     _inherit = "pos.order"
+
+    o2o_pickup_return_done = fields.Boolean(
+        copy=False, help="Goods of a web order returned with this order were recorded on it (once)."
+    )
 
     @api.model
     def sync_from_ui(self, orders):
@@ -23,4 +27,12 @@ class PosOrder(models.Model):
             )
             for sale_order in pickups:
                 sale_order._o2o_pickup_collected_at_pos(pos_order)
+            returns = pos_order.lines.filtered(
+                lambda line: line.qty < 0 and line.sale_order_origin_id.o2o_pickup_state == "collected"
+            )
+            if returns and not pos_order.o2o_pickup_return_done:
+                # A POS resending an order (offline, retry) must not refund twice.
+                pos_order.o2o_pickup_return_done = True
+                for sale_order, lines in returns.grouped("sale_order_origin_id").items():
+                    sale_order._o2o_pickup_returned_at_pos(pos_order, lines)
         return result

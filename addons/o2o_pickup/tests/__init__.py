@@ -5,6 +5,7 @@ from . import (
     test_pickup_portal,
     test_pickup_pos,
     test_pickup_pos_tours,
+    test_pickup_return,
     test_pickup_slot_concurrency,
     test_pickup_slots,
     test_pickup_tours,

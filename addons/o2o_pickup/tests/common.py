@@ -36,6 +36,27 @@ def put_in_stock(env, product, store, qty):
     ).action_apply_inventory()
 
 
+def pay_online(env, order, amount=None):
+    """A confirmed online payment (wire transfer provider) of ``order``."""
+    provider = env.ref("payment.payment_provider_transfer").sudo()
+    return (
+        env["payment.transaction"]
+        .sudo()
+        .create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": env.ref("payment_custom.payment_method_wire_transfer").id,
+                "amount": order.amount_total if amount is None else amount,
+                "currency_id": order.currency_id.id,
+                "partner_id": order.partner_id.id,
+                "reference": f"{order.name}-online-{len(order.transaction_ids) + 1}",
+                "sale_order_ids": [Command.set(order.ids)],
+                "state": "done",
+            }
+        )
+    )
+
+
 class O2oPickupCommon(O2oCommon):
     """Store 1 opens 08:00-22:00 every day, hour slots, 2 hours to prepare, pickup enabled."""
 
@@ -103,20 +124,4 @@ class O2oPickupCommon(O2oCommon):
         return order
 
     def _pay_online(self, order, amount=None):
-        provider = self.env.ref("payment.payment_provider_transfer").sudo()
-        return (
-            self.env["payment.transaction"]
-            .sudo()
-            .create(
-                {
-                    "provider_id": provider.id,
-                    "payment_method_id": self.env.ref("payment_custom.payment_method_wire_transfer").id,
-                    "amount": order.amount_total if amount is None else amount,
-                    "currency_id": order.currency_id.id,
-                    "partner_id": order.partner_id.id,
-                    "reference": f"{order.name}-online-{len(order.transaction_ids) + 1}",
-                    "sale_order_ids": [Command.set(order.ids)],
-                    "state": "done",
-                }
-            )
-        )
+        return pay_online(self.env, order, amount)

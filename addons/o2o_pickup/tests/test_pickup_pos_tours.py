@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 from odoo.tests import tagged
 
-from .common import always_open_calendar, put_in_stock
+from .common import always_open_calendar, pay_online, put_in_stock
 
 
 @tagged("post_install", "-at_install", "o2o")
@@ -42,19 +42,7 @@ class TestPickupCashierTours(TestPointOfSaleHttpCommon):
 
     def test_prepaid_order_handed_over_without_payment(self):
         order = self._ready_order("ABCDE-12345")
-        provider = self.env.ref("payment.payment_provider_transfer").sudo()
-        self.env["payment.transaction"].sudo().create(
-            {
-                "provider_id": provider.id,
-                "payment_method_id": self.env.ref("payment_custom.payment_method_wire_transfer").id,
-                "amount": order.amount_total,
-                "currency_id": order.currency_id.id,
-                "partner_id": self.customer.id,
-                "reference": f"{order.name}-tour",
-                "sale_order_ids": [Command.set(order.ids)],
-                "state": "done",
-            }
-        )
+        pay_online(self.env, order)
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("o2o_pickup_cashier_prepaid")
         self.assertEqual(order.o2o_pickup_state, "collected")
@@ -77,3 +65,21 @@ class TestPickupCashierTours(TestPointOfSaleHttpCommon):
         self.assertEqual(order.o2o_pickup_collected_pos_id, self.main_pos_config)
         on_hand = self.product.with_context(warehouse_id=self.store.id).qty_available
         self.assertEqual(on_hand, 8, "the goods left the store once")
+
+    def test_collected_order_returned_and_refunded_online(self):
+        order = self._ready_order("KMNPQ-24680")
+        pay_online(self.env, order)
+        refund_online = self.env["pos.payment.method"].create(
+            {"name": "Refund to online payment", "split_transactions": True, "o2o_refund_online": True}
+        )
+        self.main_pos_config.payment_method_ids |= refund_online
+        self.env["sale.order"].o2o_pos_pickup_collect(order.id, self.main_pos_config.id)
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("o2o_pickup_cashier_return")
+        refund = self.env["pos.order"].search([("lines.sale_order_origin_id", "=", order.id)])
+        self.assertEqual(len(refund), 1)
+        self.assertAlmostEqual(refund.amount_total, -order.amount_total)
+        on_hand = self.product.with_context(warehouse_id=self.store.id).qty_available
+        self.assertEqual(on_hand, 10, "both bags back in the store")
+        self.assertEqual(order.order_line.qty_delivered, 0)
+        self.assertTrue(refund.o2o_pickup_return_done, "the online refund is asked after commit")

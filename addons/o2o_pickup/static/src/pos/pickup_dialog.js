@@ -70,6 +70,53 @@ export class O2oPickupDialog extends Component {
         this.props.close();
     }
 
+    /**
+     * Take back goods of a collected web order: its lines come into the current order with
+     * negative quantities, linked to the web order (pos_sale), so the store is restocked and
+     * the web order's delivered quantities go down. The cashier can lower quantities for a
+     * partial return, then refunds on the payment screen: the original method ("Refund to
+     * online payment" for orders paid online), the store's methods, or the customer account.
+     */
+    async takeBack(order) {
+        const saleOrder = await this.pos._getSaleOrder(order.id);
+        const posOrder = this.pos.get_order();
+        if (saleOrder.partner_id) {
+            posOrder.set_partner(saleOrder.partner_id);
+        }
+        for (const returnable of order.return_lines) {
+            const line = saleOrder.order_line.find((l) => l.id === returnable.sale_line_id);
+            if (!line) {
+                continue;
+            }
+            const newLine = await this.pos.addLineToCurrentOrder(
+                {
+                    product_id: line.product_id,
+                    qty: -returnable.qty,
+                    price_unit: line.price_unit,
+                    tax_ids: line.tax_id.map((t) => ["link", t]),
+                    sale_order_origin_id: saleOrder,
+                    sale_order_line_id: line,
+                    order_id: posOrder,
+                },
+                {},
+                false
+            );
+            newLine.set_quantity(-returnable.qty, true);
+            newLine.set_unit_price(line.price_unit);
+            newLine.set_discount(line.discount);
+        }
+        const method =
+            order.refund_online_method_id &&
+            this.pos.models["pos.payment.method"].get(order.refund_online_method_id);
+        this.notification.add(
+            method
+                ? _t("Paid online (%s): refund with “%s”.", order.paid_online, method.name)
+                : _t("Refund with the method the customer paid with, or the customer account."),
+            { type: "info", sticky: true }
+        );
+        this.props.close();
+    }
+
     formatCurrency(amount) {
         return this.env.utils.formatCurrency(amount);
     }

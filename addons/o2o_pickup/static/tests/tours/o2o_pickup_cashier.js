@@ -7,6 +7,8 @@ import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_scre
 
 function findPickup(query) {
     return [
+        Chrome.startPoS(),
+        Dialog.confirm("Open Register"),
         {
             content: "open the pickup counter",
             trigger: ".o_o2o_pickup_button",
@@ -28,8 +30,6 @@ function findPickup(query) {
 registry.category("web_tour.tours").add("o2o_pickup_cashier_prepaid", {
     steps: () =>
         [
-            Chrome.startPoS(),
-            Dialog.confirm("Open Register"),
             ...findPickup("ABCDE-12345"),
             {
                 content: "nothing to pay",
@@ -50,8 +50,6 @@ registry.category("web_tour.tours").add("o2o_pickup_cashier_prepaid", {
 registry.category("web_tour.tours").add("o2o_pickup_cashier_pay_at_store", {
     steps: () =>
         [
-            Chrome.startPoS(),
-            Dialog.confirm("Open Register"),
             ...findPickup("FGHJK-67890"),
             {
                 content: "the amount due is shown",
@@ -64,6 +62,22 @@ registry.category("web_tour.tours").add("o2o_pickup_cashier_pay_at_store", {
             },
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Bank"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+        ].flat(),
+});
+
+registry.category("web_tour.tours").add("o2o_pickup_cashier_return", {
+    steps: () =>
+        [
+            ...findPickup("KMNPQ-24680"),
+            {
+                content: "collected here: the goods can come back",
+                trigger: ".o_o2o_pickup_result .o_o2o_pickup_take_back",
+                run: "click",
+            },
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Refund to online payment"),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
         ].flat(),
