@@ -23,7 +23,7 @@ class PosPaymentMethod(models.Model):
                     )
                 )
 
-    def _is_write_forbidden(self, fields):
+    def _is_write_forbidden(self, fields):  # pylint: disable=redefined-outer-name
         # Where returns are refunded does not change the open sessions' accounting.
         return super()._is_write_forbidden(fields - {"o2o_refund_online"})
 
