@@ -108,13 +108,16 @@ class O2oMarketplaceJob(models.Model):
         return job
 
     @api.model
-    def _o2o_item_succeeded(self, shop, kind, ref):
-        """A later success closes the item's open failures."""
+    def _o2o_item_succeeded(self, shop, kind, refs):
+        """A later success closes the open failures of these items (one ref or a list)."""
+        refs = [refs] if isinstance(refs, str) else list(refs)
+        if not refs:
+            return
         self.search(
             [
                 ("shop_id", "=", shop.id),
                 ("kind", "=", kind),
-                ("ref", "=", ref),
+                ("ref", "in", refs),
                 ("state", "in", ("pending", "failed")),
             ]
         ).write({"state": "done", "date_done": fields.Datetime.now(), "next_attempt": False})

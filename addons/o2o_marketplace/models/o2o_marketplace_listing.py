@@ -233,6 +233,7 @@ class O2oMarketplaceListing(models.Model):
                 failed += len(batch)
                 continue
             now = fields.Datetime.now()
+            succeeded = []
             for result in results:
                 listing = by_key.get(result.key)
                 if not listing:
@@ -241,7 +242,7 @@ class O2oMarketplaceListing(models.Model):
                     vals = {"last_push": now, "push_error": False}
                     vals["marketplace_qty" if kind == "stock" else "marketplace_price"] = targets[listing]
                     listing.write(vals)
-                    Job._o2o_item_succeeded(shop, kind, listing.key)
+                    succeeded.append(listing.key)
                     ok += 1
                 else:
                     _logger.warning(
@@ -252,6 +253,7 @@ class O2oMarketplaceListing(models.Model):
                         shop, kind, listing.key, MarketplaceError(result.error or self.env._("Refused")), run
                     )
                     failed += 1
+            Job._o2o_item_succeeded(shop, kind, succeeded)
         message = self.env._("%(ok)s listings pushed, %(ko)s failed.", ok=ok, ko=failed)
         if failed:
             _logger.warning("marketplace shop %s: %s push, %s listings failed", shop.id, kind, failed)

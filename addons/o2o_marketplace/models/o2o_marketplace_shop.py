@@ -4,11 +4,9 @@ import hmac
 import logging
 from contextlib import contextmanager
 
-import psycopg2.errors
-
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL
 
 from ..adapters import AuthError, MarketplaceError, Transport, adapter_class
 from ..const import DEFAULT_HOSTS, MARKETPLACES, ORDER_OVERLAP_MINUTES, TOKEN_MARGIN_MINUTES
@@ -261,42 +259,34 @@ class O2oMarketplaceShop(models.Model):
         """A valid access token, refreshed when it expires soon or ``expired`` was refused.
 
         Refresh tokens rotate: the old one stops working once used. So the refresh runs in its own
-        committed transaction under a row lock; a second job arriving meanwhile waits, then finds
-        the new token instead of spending the dead refresh token, and a sync that later rolls back
-        cannot lose the new token.
+        committed transaction under a lock per shop; a second job arriving meanwhile waits, then
+        reads the new token instead of spending the dead refresh token, and a sync that later
+        rolls back cannot lose the new token.
         """
         self.ensure_one()
         margin = datetime.timedelta(minutes=TOKEN_MARGIN_MINUTES)
         cursor = cursor or self.env.registry.cursor  # a factory of new cursors (tests pass their own)
-        for _attempt in range(3):
+        lock = SQL("hashtext('o2o_marketplace.token'), %s", self.id)
+        with cursor() as cr:
+            # A session lock, kept across the commit below: the commit starts a new snapshot,
+            # taken once the lock is ours, so a token refreshed meanwhile is seen.
+            cr.execute(SQL("SELECT pg_advisory_lock(%s)", lock))
             try:
-                with cursor() as cr:
-                    env = self.env(cr=cr, su=True)
-                    # A concurrent refresh makes this fail with a serialization error (retried
-                    # below): expected, so not logged as a failed query.
-                    with mute_logger("odoo.sql_db"):
-                        cr.execute(
-                            "SELECT id FROM o2o_marketplace_token WHERE shop_id = %s FOR UPDATE",
-                            [self.id],
-                        )
-                    row = cr.fetchone()
-                    if not row:
-                        raise UserError(
-                            self.env._(
-                                "%(shop)s is not connected: authorise it first.", shop=self.sudo().name
-                            )
-                        )
-                    token = env["o2o.marketplace.token"].browse(row[0])
-                    fresh = (
-                        token.access_expires_at and token.access_expires_at > fields.Datetime.now() + margin
+                cr.commit()  # pylint: disable=invalid-commit
+                env = self.env(cr=cr, su=True)
+                token = env["o2o.marketplace.token"].search([("shop_id", "=", self.id)], limit=1)
+                if not token:
+                    raise UserError(
+                        self.env._("%(shop)s is not connected: authorise it first.", shop=self.sudo().name)
                     )
-                    if fresh and token.access_token != expired:
-                        return token.access_token
-                    return self._o2o_refresh_locked(env, token)
-            except psycopg2.errors.SerializationFailure:
-                # Another job refreshed the token while we waited for the lock: read it again.
-                continue
-        raise UserError(self.env._("Could not refresh the access token of %(shop)s.", shop=self.sudo().name))
+                fresh = token.access_expires_at and token.access_expires_at > fields.Datetime.now() + margin
+                if fresh and token.access_token != expired:
+                    return token.access_token
+                return self._o2o_refresh_locked(env, token)
+            finally:
+                cr.rollback()
+                cr.execute(SQL("SELECT pg_advisory_unlock(%s)", lock))
+                cr.commit()  # pylint: disable=invalid-commit
 
     def _o2o_refresh_locked(self, env, token):
         shop = token.shop_id

@@ -52,7 +52,7 @@ class SaleOrder(models.Model):
             company = shop.company_id
             return self.with_company(company)._o2o_marketplace_import(shop.with_company(company), orders, job)
         Job = self.env["o2o.marketplace.job"]
-        ok = failed = 0
+        succeeded, failed = [], 0
         # Listings first, outside the orders' savepoints: an unmatched one must stay in the queue
         # for staff even though its order waits.
         self._o2o_marketplace_listings(shop, orders)
@@ -72,9 +72,9 @@ class SaleOrder(models.Model):
                 Job._o2o_item_failed(shop, "order", record.external_id, error, parent=job)
                 failed += 1
             else:
-                Job._o2o_item_succeeded(shop, "order", record.external_id)
-                ok += 1
-        return ok, failed
+                succeeded.append(record.external_id)
+        Job._o2o_item_succeeded(shop, "order", succeeded)
+        return len(succeeded), failed
 
     @api.model
     def _o2o_marketplace_apply(self, shop, record):
