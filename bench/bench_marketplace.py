@@ -141,9 +141,18 @@ def bench_import(env, sim, products, count):
 
 
 def bench_stock(env, sim, products, marketplace, skus):
+    env["o2o.marketplace.shop"].search([]).write({"sync_stock": False})  # only this shop pushes
     shop, sim_shop = new_shop(env, sim, marketplace, products, skus)
     shop._o2o_sync_listings()
-    shop.listing_ids._o2o_push_stock(force=True)  # everything in sync
+    # everything in sync before the change: the marketplace already shows what Odoo would push
+    targets = shop.listing_ids._o2o_target_qty()
+    for listing, qty in targets.items():
+        sim.listing(marketplace, sim_shop.shop_id, listing.item_id, listing.model_id).stock = qty
+    env.cr.executemany(
+        "UPDATE o2o_marketplace_listing SET marketplace_qty = %s WHERE id = %s",
+        [(qty, listing.id) for listing, qty in targets.items()],
+    )
+    shop.listing_ids.invalidate_recordset(["marketplace_qty"])
     env.cr.execute("DELETE FROM o2o_marketplace_stock_event")
     env.cr.commit()
     changed = products[:100]
@@ -151,12 +160,14 @@ def bench_stock(env, sim, products, marketplace, skus):
     for product in changed:
         env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, -1)
     env.cr.commit()
-    calls = len(sim.calls)
+    calls, pushes = len(sim.calls), len(sim.stock_pushes)
     started = time.perf_counter()
+    queries = env.cr.sql_log_count
     env["o2o.marketplace.listing"]._cron_push_stock_changes()
     env.cr.commit()
     elapsed = time.perf_counter() - started
-    pushed = [p for p in sim.stock_pushes[-200:] if p[1] == sim_shop.shop_id]
+    queries = env.cr.sql_log_count - queries
+    pushed = [p for p in sim.stock_pushes[pushes:] if p[1] == sim_shop.shop_id]
     # back to 1,000 units so that a next run starts from the same stock
     for product in changed:
         env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 1)
@@ -168,6 +179,7 @@ def bench_stock(env, sim, products, marketplace, skus):
         "changed": len(changed),
         "api_calls": len(sim.calls) - calls,
         "skus_pushed": len(pushed),
+        "queries": queries,
         "seconds": round(elapsed, 2),
     }
 
@@ -179,6 +191,7 @@ def main():
     parser.add_argument("--db", default="o2o_bench_mkp")
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--skus", type=int, default=10000)
+    parser.add_argument("--no-import", action="store_true", help="only the stock push")
     args = parser.parse_args()
     registry = connect(args.db, modules="o2o_marketplace")
     sim = make_simulator().start()
@@ -190,7 +203,7 @@ def main():
         env["ir.config_parameter"].set_param("o2o_marketplace.backoff", "0.1")
         print(f"Products ({args.skus})...", flush=True)
         products = setup_products(env, max(args.skus, 50))
-        for count in (200, args.orders):
+        for count in () if args.no_import else (200, args.orders):
             print(f"Importing {count} orders...", flush=True)
             for key, value in bench_import(env, sim, products, count).items():
                 figures[f"import_{count}_{key}"] = value

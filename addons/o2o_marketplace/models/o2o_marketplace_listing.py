@@ -205,22 +205,23 @@ class O2oMarketplaceListing(models.Model):
         Job = self.env["o2o.marketplace.job"]
         run = Job.create({"shop_id": shop.id, "kind": kind, "state": "running"})
         ok = failed = 0
-        calls = [0]
+        connection = None
 
         def push(batch):
-            def work(adapter):
-                if kind == "stock":
-                    updates = [StockUpdate(li.item_id, li.model_id, li.sku, targets[li]) for li in batch]
-                    results = adapter.update_stock(updates)
-                else:
-                    updates = [PriceUpdate(li.item_id, li.model_id, li.sku, targets[li]) for li in batch]
-                    results = adapter.update_price(updates)
-                calls[0] += adapter.transport.calls
-                return results
+            if kind == "stock":
+                updates = [StockUpdate(li.item_id, li.model_id, li.sku, targets[li]) for li in batch]
+                return connection.run(lambda adapter: adapter.update_stock(updates))
+            updates = [PriceUpdate(li.item_id, li.model_id, li.sku, targets[li]) for li in batch]
+            return connection.run(lambda adapter: adapter.update_price(updates))
 
-            return shop._o2o_with_adapter(work)
-
-        max_batch = shop._o2o_adapter().max_batch
+        try:
+            connection = shop._o2o_connection()
+        except UserError as error:
+            for listing in todo:
+                Job._o2o_item_failed(shop, kind, listing.key, error, parent=run)
+            run._fail(error, counts=(0, len(todo)))
+            return run
+        max_batch = connection.adapter.max_batch
         for batch in chunks(todo, max_batch):
             by_key = {listing.key: listing for listing in batch}
             try:
@@ -257,9 +258,9 @@ class O2oMarketplaceListing(models.Model):
         message = self.env._("%(ok)s listings pushed, %(ko)s failed.", ok=ok, ko=failed)
         if failed:
             _logger.warning("marketplace shop %s: %s push, %s listings failed", shop.id, kind, failed)
-            run._fail(message, counts=(ok, failed), api_calls=calls[0])
+            run._fail(message, counts=(ok, failed), api_calls=connection.api_calls)
         else:
-            run._done(message, counts=(ok, failed), api_calls=calls[0])
+            run._done(message, counts=(ok, failed), api_calls=connection.api_calls)
         return run
 
     @api.model

@@ -321,11 +321,12 @@ class O2oMarketplaceShop(models.Model):
         """``work(adapter)`` with a valid token; when the token is refused, refreshed and run again once.
 
         ``work`` must consume what it asks for (pages are fetched lazily)."""
-        token = self._o2o_access_token()
-        try:
-            return work(self._o2o_adapter(token))
-        except AuthError:
-            return work(self._o2o_adapter(self._o2o_access_token(expired=token)))
+        return self._o2o_connection().run(work)
+
+    def _o2o_connection(self):
+        """One adapter kept for a whole run (a batch push, an import): see :class:`Connection`."""
+        self.ensure_one()
+        return Connection(self)
 
     @api.model
     def _cron_refresh_tokens(self):
@@ -413,36 +414,33 @@ class O2oMarketplaceShop(models.Model):
             until = until or fields.Datetime.now()
             position = self.order_sync_position or until - datetime.timedelta(days=7)
             start = position - datetime.timedelta(minutes=ORDER_OVERLAP_MINUTES)
-            counts = [0, 0, 0]  # imported, failed, API calls
+            counts = [0, 0]  # imported, failed
+            connection = None
 
-            def import_window(window_start, window_end):
-                def work(adapter):
-                    for page in adapter.iter_orders(window_start, window_end):
-                        ok, ko = self.env["sale.order"]._o2o_marketplace_import(self, page, job)
-                        counts[0] += ok
-                        counts[1] += ko
-                        self._o2o_commit()
-                    counts[2] += adapter.transport.calls
-
-                self._o2o_with_adapter(work)
+            def import_window(adapter, window_start, window_end):
+                for page in adapter.iter_orders(window_start, window_end):
+                    ok, ko = self.env["sale.order"]._o2o_marketplace_import(self, page, job)
+                    counts[0] += ok
+                    counts[1] += ko
+                    self._o2o_commit()
 
             try:
-                max_window = self._o2o_adapter().max_window
+                connection = self._o2o_connection()
                 while start < until:
-                    window_end = min(until, start + max_window)
-                    import_window(start, window_end)
+                    window_end = min(until, start + connection.adapter.max_window)
+                    connection.run(lambda adapter, ws=start, we=window_end: import_window(adapter, ws, we))
                     self.order_sync_position = window_end
                     self._o2o_commit()
                     start = window_end
             except (MarketplaceError, UserError) as error:
-                job._fail(error, counts=counts[:2], api_calls=counts[2])
+                job._fail(error, counts=counts, api_calls=connection.api_calls if connection else 0)
                 self.last_error = str(error)
                 self._o2o_commit()
                 return job
             job._done(
                 self.env._("%(ok)s orders imported or updated, %(ko)s failed.", ok=counts[0], ko=counts[1]),
-                counts=counts[:2],
-                api_calls=counts[2],
+                counts=counts,
+                api_calls=connection.api_calls,
             )
             self.write({"last_success": fields.Datetime.now(), "last_error": False})
             self._o2o_commit()
@@ -536,3 +534,27 @@ class O2oMarketplaceShop(models.Model):
         action["domain"] = [("o2o_marketplace_shop_id", "=", self.id)]
         action["context"] = {}
         return action
+
+
+class Connection:
+    """A shop's adapter with its token, refreshed once when the marketplace refuses it."""
+
+    def __init__(self, shop):
+        self.shop = shop
+        self.token = shop._o2o_access_token()
+        self.adapter = shop._o2o_adapter(self.token)
+        self._calls = 0
+
+    def run(self, work):
+        try:
+            return work(self.adapter)
+        except AuthError:
+            self._calls += self.adapter.transport.calls
+            self.token = self.shop._o2o_access_token(expired=self.token)
+            self.adapter = self.shop._o2o_adapter(self.token)
+            return work(self.adapter)
+
+    @property
+    def api_calls(self):
+        """HTTP requests sent so far, retries included."""
+        return self._calls + self.adapter.transport.calls
