@@ -49,7 +49,8 @@ def setup_products(env, count):
 
 
 def new_shop(env, sim, marketplace, products, listed):
-    sim_shop = sim.add_shop(marketplace)
+    # shops of earlier runs stay in the database: a shop id not used yet
+    sim_shop = sim.add_shop(marketplace, shop_id=f"{int(time.time() * 1000) % 10**11}")
     access, refresh, _ttl, _rttl = sim.issue_tokens(sim_shop)
     host = sim.url(marketplace) + ("/rest" if marketplace == "lazada" else "")
     auth_host = sim.url(marketplace) + ("/auth/rest" if marketplace == "lazada" else "")
