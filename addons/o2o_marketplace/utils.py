@@ -11,10 +11,3 @@ def valid_gtin(code):
         return ean.validate(code)
     except ValueError:
         return None
-
-
-def chunks(items, size):
-    """``items`` in lists of at most ``size``."""
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

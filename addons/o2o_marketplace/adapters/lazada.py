@@ -32,7 +32,6 @@ import html
 import json
 import logging
 import re
-import time
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -263,30 +262,10 @@ class LazadaAdapter(Adapter):
     #: Pack API: local stores are always "TFS" (Lazada's logistics), cross-border ones "NTFS".
     shipping_allocate_type = "TFS"
 
-    def __init__(
-        self,
-        *,
-        host,
-        app_key,
-        app_secret,
-        shop_id=None,
-        access_token=None,
-        transport=None,
-        clock=time.time,
-        auth_host=None,
-    ):
+    def __init__(self, *, host, auth_host=None, **kwargs):
         if auth_host is None and host.startswith("https://api.lazada"):
             auth_host = AUTH_HOST
-        super().__init__(
-            host=host,
-            app_key=app_key,
-            app_secret=app_secret,
-            shop_id=shop_id,
-            access_token=access_token,
-            transport=transport,
-            clock=clock,
-            auth_host=auth_host,
-        )
+        super().__init__(host=host, auth_host=auth_host, **kwargs)
 
     # -- transport ------------------------------------------------------------------------------
     def _redact(self, text, secrets=()):

@@ -81,17 +81,21 @@ class O2oMarketplaceJob(models.Model):
         self.write(vals)
 
     @api.model
-    def _o2o_item_failed(self, shop, kind, ref, error, parent=None):
-        """Record (or update) the failed item ``ref`` so it is retried, never silently dropped."""
-        job = self.search(
+    def _o2o_open_items(self, shop, kind, refs):
+        """The items of ``shop`` and ``kind`` among ``refs`` that are still pending or failed."""
+        return self.search(
             [
                 ("shop_id", "=", shop.id),
                 ("kind", "=", kind),
-                ("ref", "=", ref),
+                ("ref", "in", refs),
                 ("state", "in", ("pending", "failed")),
-            ],
-            limit=1,
+            ]
         )
+
+    @api.model
+    def _o2o_item_failed(self, shop, kind, ref, error, parent=None):
+        """Record (or update) the failed item ``ref`` so it is retried, never silently dropped."""
+        job = self._o2o_open_items(shop, kind, [ref])[:1]
         if not job:
             job = self.create(
                 {"shop_id": shop.id, "kind": kind, "ref": ref, "parent_id": parent and parent.id}
@@ -113,27 +117,14 @@ class O2oMarketplaceJob(models.Model):
         refs = [refs] if isinstance(refs, str) else list(refs)
         if not refs:
             return
-        self.search(
-            [
-                ("shop_id", "=", shop.id),
-                ("kind", "=", kind),
-                ("ref", "in", refs),
-                ("state", "in", ("pending", "failed")),
-            ]
-        ).write({"state": "done", "date_done": fields.Datetime.now(), "next_attempt": False})
+        self._o2o_open_items(shop, kind, refs).write(
+            {"state": "done", "date_done": fields.Datetime.now(), "next_attempt": False}
+        )
 
     @api.model
     def _o2o_item_pending(self, shop, kind, ref, message=None):
         """Queue ``ref`` for the scheduler (e.g. a shipment to push after the delivery is validated)."""
-        job = self.search(
-            [
-                ("shop_id", "=", shop.id),
-                ("kind", "=", kind),
-                ("ref", "=", ref),
-                ("state", "in", ("pending", "failed")),
-            ],
-            limit=1,
-        )
+        job = self._o2o_open_items(shop, kind, [ref])[:1]
         if job:
             return job
         job = self.create(

@@ -2,10 +2,10 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from ..adapters import MarketplaceError, PriceUpdate, StockUpdate
-from ..utils import chunks, valid_gtin
+from ..utils import valid_gtin
 
 _logger = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ class O2oMarketplaceListing(models.Model):
             run._fail(error, counts=(0, len(todo)))
             return run
         max_batch = connection.adapter.max_batch
-        for batch in chunks(todo, max_batch):
+        for batch in split_every(max_batch, todo, list):
             by_key = {listing.key: listing for listing in batch}
             try:
                 results = push(batch)

@@ -70,48 +70,25 @@ class MarketplaceCase(O2oCommon, HttpCase):
             cls.shops[marketplace] = shop
             cls.sim_shops[marketplace] = sim_shop
             base = 500000 + index * 1000
-            # item (and model) ids on the marketplace; SKUs/barcodes match the products
-            cls.sim.add_listing(
-                marketplace,
-                sim_shop.shop_id,
-                base + 1,
-                base + 11 if marketplace != "shopee" else None,
-                sku="MKP-SHIRT",
-                name="Shirt",
-                price=10,
-                stock=0,
+            # item (and model) ids on the marketplace; SKUs and the barcode match the products
+            listings = (  # sku, name, price, barcode
+                ("MKP-SHIRT", "Shirt", 10, None),
+                ("MKP-CAP", "Cap", 25, None),
+                ("", "Tote", 99000, "4006381333931"),
+                ("UNKNOWN-1", "Not in Odoo", 5, None),
             )
-            cls.sim.add_listing(
-                marketplace,
-                sim_shop.shop_id,
-                base + 2,
-                base + 12 if marketplace != "shopee" else None,
-                sku="MKP-CAP",
-                name="Cap",
-                price=25,
-                stock=0,
-            )
-            cls.sim.add_listing(
-                marketplace,
-                sim_shop.shop_id,
-                base + 3,
-                base + 13 if marketplace != "shopee" else None,
-                sku="",
-                name="Tote",
-                price=99000,
-                stock=0,
-                barcode="4006381333931",
-            )
-            cls.sim.add_listing(
-                marketplace,
-                sim_shop.shop_id,
-                base + 4,
-                base + 14 if marketplace != "shopee" else None,
-                sku="UNKNOWN-1",
-                name="Not in Odoo",
-                price=5,
-                stock=0,
-            )
+            for number, (sku, name, price, barcode) in enumerate(listings, start=1):
+                cls.sim.add_listing(
+                    marketplace,
+                    sim_shop.shop_id,
+                    base + number,
+                    base + 10 + number if marketplace != "shopee" else None,
+                    sku=sku,
+                    name=name,
+                    price=price,
+                    stock=0,
+                    barcode=barcode,
+                )
         cls.company.country_id = cls.env.ref("base.vn")
         # The connector runs as the scheduler or a webhook (superuser); access is tested apart.
         cls.env = cls.env(su=True)
