@@ -1,0 +1,15 @@
+from . import (
+    account_move,
+    loyalty_card,
+    loyalty_history,
+    loyalty_program,
+    loyalty_reward,
+    o2o_loyalty_channel_rate,
+    o2o_loyalty_lot,
+    o2o_loyalty_tier,
+    payment_transaction,
+    pos_order,
+    res_partner,
+    sale_order,
+    stock_picking,
+)

@@ -1,0 +1,8 @@
+from . import (
+    test_concurrency,
+    test_earning,
+    test_expiry_tiers,
+    test_portal_access,
+    test_pos,
+    test_tours,
+)

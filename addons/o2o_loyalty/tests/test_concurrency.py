@@ -1,0 +1,141 @@
+from odoo import SUPERUSER_ID, Command, api, sql_db
+from odoo.addons.o2o_base.tests.concurrency import run_concurrently
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
+
+from .common import make_membership
+
+
+@tagged("post_install", "-at_install", "o2o")
+class TestSpendOnce(HttpCase):
+    """Two channels spend the same coupon or the same points at the same moment, each in its
+    own committed transaction retried as Odoo retries a request: one wins, the other is refused."""
+
+    def setUp(self):
+        super().setUp()
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.company
+            program = env["loyalty.program"]._o2o_membership(company)
+            self.created_program = not program
+            if not program:
+                program = make_membership(env, company)
+            partner = env["res.partner"].create(
+                {"name": "Concurrent member", "email": "cc-member@example.com"}
+            )
+            card = partner._o2o_member_card(create=True, channel="store")
+            card._o2o_adjust(100, "test balance")
+            coupons = env["loyalty.program"].create(
+                {
+                    "name": "Single-use voucher (concurrency test)",
+                    "program_type": "coupons",
+                    "company_id": company.id,
+                    "reward_ids": [
+                        Command.create(
+                            {
+                                "reward_type": "discount",
+                                "discount_mode": "per_order",
+                                "discount": 5,
+                                "required_points": 1,
+                            }
+                        )
+                    ],
+                }
+            )
+            coupon = env["loyalty.card"].create({"program_id": coupons.id, "points": 1})
+            # Only the programs under test apply to these orders.
+            self.archived = env["loyalty.program"].search(
+                [("id", "not in", (program | coupons).ids), ("active", "=", True)]
+            )
+            self.archived.active = False
+            product = env["product.product"].create(
+                {"name": "Concurrency shirt", "list_price": 100000, "taxes_id": []}
+            )
+            self.ids = {
+                "program": program.id,
+                "partner": partner.id,
+                "card": card.id,
+                "coupons": coupons.id,
+                "coupon": coupon.id,
+                "product": product.id,
+                "reward": program.reward_ids.filtered(lambda r: r.discount_mode == "per_point")[:1].id,
+            }
+        self.addCleanup(self._cleanup)
+
+    def _cursor(self):
+        return sql_db.db_connect(self.env.cr.dbname).cursor()
+
+    def _cleanup(self):
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["loyalty.program"].browse(self.ids["coupons"]).active = False
+            env["loyalty.program"].browse(self.archived.ids).active = True
+            if self.created_program:
+                env["loyalty.program"].browse(self.ids["program"]).write(
+                    {"active": False, "o2o_is_membership": False}
+                )
+
+    def _order(self, env):
+        return env["sale.order"].create(
+            {
+                "partner_id": self.ids["partner"],
+                "order_line": [Command.create({"product_id": self.ids["product"], "product_uom_qty": 1})],
+            }
+        )
+
+    def _read(self, query, args):
+        with self._cursor() as cr:
+            cr.execute(query, args)
+            return cr.fetchall()
+
+    def test_single_use_coupon_spent_once(self):
+        def redeem(env):
+            order = self._order(env)
+            coupon = env["loyalty.card"].browse(self.ids["coupon"])
+            result = order._try_apply_code(coupon.code)
+            if "error" in result:
+                raise UserError(result["error"])
+            result = order._apply_program_reward(coupon.program_id.reward_ids, coupon)
+            if "error" in result:
+                raise UserError(result["error"])
+            order.action_confirm()
+            return order.id
+
+        results = run_concurrently(self.env.cr.dbname, redeem)
+        outcomes = [result for result, _attempts in results.values()]
+        winners = [o for o in outcomes if isinstance(o, int)]
+        self.assertEqual(len(winners), 1, results)
+        self.assertEqual(
+            self._read("SELECT points FROM loyalty_card WHERE id = %s", [self.ids["coupon"]]), [(0.0,)]
+        )
+        used = self._read(
+            "SELECT count(*) FROM sale_order_line l JOIN sale_order o ON o.id = l.order_id "
+            "WHERE l.coupon_id = %s AND o.state = 'sale'",
+            [self.ids["coupon"]],
+        )
+        self.assertEqual(used, [(1,)])
+
+    def test_points_spent_once(self):
+        def spend(env):
+            order = self._order(env)
+            order._update_programs_and_rewards()
+            order._o2o_spend_points(80)
+            order.action_confirm()
+            return order.id
+
+        results = run_concurrently(self.env.cr.dbname, spend)
+        outcomes = [result for result, _attempts in results.values()]
+        self.assertEqual(len([o for o in outcomes if isinstance(o, int)]), 1, results)
+        self.assertEqual(
+            self._read("SELECT points FROM loyalty_card WHERE id = %s", [self.ids["card"]]), [(20.0,)]
+        )
+        lots = self._read("SELECT sum(remaining) FROM o2o_loyalty_lot WHERE card_id = %s", [self.ids["card"]])
+        self.assertEqual(lots, [(20.0,)], "the lots still add up to the balance")
+
+    def test_concurrent_enrollment_gives_one_card(self):
+        def enroll(env):
+            return env["res.partner"].o2o_loyalty_enroll("Twice", "+84 933 444 555")["card_id"]
+
+        results = run_concurrently(self.env.cr.dbname, enroll)
+        cards = {result for result, _attempts in results.values()}
+        self.assertEqual(len(cards), 1, results)

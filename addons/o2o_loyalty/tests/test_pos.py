@@ -1,0 +1,186 @@
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import O2oLoyaltyCommon
+
+
+@tagged("post_install", "-at_install", "o2o")
+class TestPosLoyalty(O2oLoyaltyCommon):
+    """POS orders book points and coupons on the server when they are synced, also late."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.coupon_program = cls.env["loyalty.program"].create(
+            {
+                "name": "Welcome voucher",
+                "program_type": "coupons",
+                "company_id": cls.company.id,
+                "pos_ok": True,
+                "sale_ok": True,
+                "reward_ids": [
+                    Command.create(
+                        {
+                            "reward_type": "discount",
+                            "discount_mode": "per_order",
+                            "discount": 5,
+                            "required_points": 1,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.coupon = cls.env["loyalty.card"].create({"program_id": cls.coupon_program.id, "points": 1})
+
+    def _sync(self, data):
+        result = self.env["pos.order"].sync_from_ui([data])
+        return self.env["pos.order"].browse(result["pos.order"][0]["id"])
+
+    def _order_data(self, lines, partner=None, rewards=(), refunds=()):
+        """POS order data as the front end sends it, with reward lines (reward, card, cost, amount)."""
+        if not self.config.current_session_id:
+            self.open_new_session()
+        data = self.create_ui_order_data(lines, customer=partner)
+        for reward, card, cost, amount in rewards:
+            data["lines"].append(
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": reward.discount_line_product_id.id,
+                        "qty": 1,
+                        "price_unit": -amount,
+                        "price_subtotal": -amount,
+                        "price_subtotal_incl": -amount,
+                        "tax_ids": [],
+                        "is_reward_line": True,
+                        "reward_id": reward.id,
+                        "coupon_id": card.id,
+                        "points_cost": cost,
+                        "reward_identifier_code": "r1",
+                    },
+                )
+            )
+        for line, qty in refunds:
+            data["lines"].append(
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": line.product_id.id,
+                        "qty": -qty,
+                        "price_unit": line.price_unit,
+                        "price_subtotal": -line.price_unit * qty,
+                        "price_subtotal_incl": -line.price_unit * qty,
+                        "tax_ids": [],
+                        "refunded_orderline_id": line.id,
+                    },
+                )
+            )
+        total = sum(line[2]["price_subtotal_incl"] for line in data["lines"])
+        data["amount_total"] = data["amount_paid"] = total
+        data["amount_tax"] = 0
+        data["payment_ids"][0][2]["amount"] = total
+        return data
+
+    def test_pos_sale_earns_at_sync(self):
+        order = self._sync(self._order_data([(self.product_a, 3)], partner=self.member))
+        self.assertEqual(self.card.points, 30)
+        lot = self.card.o2o_lot_ids
+        self.assertEqual((lot.channel_type, lot.store_id), ("store", self.store_1))
+        self.assertEqual(self.card.o2o_last_store_id, self.store_1)
+        # The front end's confirmation after the sync credits nothing more.
+        order.confirm_coupon_programs(
+            {
+                str(self.card.id): {
+                    "points": 30,
+                    "program_id": self.program.id,
+                    "coupon_id": self.card.id,
+                    "barcode": "",
+                }
+            }
+        )
+        self.assertEqual(self.card.points, 30)
+
+    def test_resent_order_books_once(self):
+        data = self._order_data([(self.product_a, 3)], partner=self.member)
+        first = self._sync(data)
+        second = self._sync(data)
+        self.assertEqual(first, second)
+        self.assertEqual(self.card.points, 30)
+
+    def test_partial_refund_reverses_proportionally(self):
+        order = self._sync(self._order_data([(self.product_a, 4)], partner=self.member))
+        self.assertEqual(self.card.points, 40)
+        refund = self._sync(self._order_data([], partner=self.member, refunds=[(order.lines[0], 1)]))
+        self.assertEqual(self.card.points, 30, "a quarter returned takes back a quarter of the points")
+        reverse = self._history(self.card, "reverse")
+        self.assertEqual((reverse.used, reverse.order_id), (10, order.id))
+        self.assertIn(refund.name, reverse.description)
+        self._sync(self._order_data([], partner=self.member, refunds=[(order.lines[0], 3)]))
+        self.assertEqual(self.card.points, 0)
+
+    def test_points_spent_in_pos_use_oldest_lots(self):
+        old = self._give_points(self.card, 30, months_ago=10)
+        new = self._give_points(self.card, 50, months_ago=1)
+        self._sync(
+            self._order_data(
+                [(self.product_a, 1)], partner=self.member, rewards=[(self.reward, self.card, 40, 4)]
+            )
+        )
+        self.assertEqual((old.remaining, new.remaining), (0, 40))
+        # 80 - 40 spent + 10 earned: as in Odoo, paying with points does not lower what is earned
+        self.assertEqual(self.card.points, 50)
+
+    def test_coupon_used_online_then_offline_pos_sync_is_flagged(self):
+        # The voucher is spent on the website first...
+        web = self._sale_order(self.member, [(self.product_a, 2, 10.0)], confirm=False)
+        web._try_apply_code(self.coupon.code)
+        web._apply_program_reward(self.coupon_program.reward_ids, self.coupon)
+        web.action_confirm()
+        self.assertEqual(self.coupon.points, 0)
+        # ...then a register that was offline syncs an order that used it too.
+        order = self._sync(
+            self._order_data(
+                [(self.product_a, 1)],
+                partner=self.member,
+                rewards=[(self.coupon_program.reward_ids, self.coupon, 1, 5)],
+            )
+        )
+        self.assertEqual(order.state, "paid", "the order is never dropped")
+        self.assertEqual(self.coupon.points, 0, "the coupon is not taken below zero")
+        self.assertIn(self.coupon.code, order.o2o_loyalty_conflict)
+        self.assertTrue(self.coupon.history_ids.filtered(lambda h: h.o2o_kind == "conflict"))
+        activity = self.member.activity_ids.filtered(lambda a: order.name in a.summary)
+        self.assertTrue(activity, "someone is told to follow it up")
+
+    def test_coupon_used_in_pos_is_refused_online(self):
+        self._sync(
+            self._order_data(
+                [(self.product_a, 1)],
+                partner=self.member,
+                rewards=[(self.coupon_program.reward_ids, self.coupon, 1, 5)],
+            )
+        )
+        self.assertEqual(self.coupon.points, 0)
+        web = self._sale_order(self.member, [(self.product_a, 2, 10.0)], confirm=False)
+        result = web._try_apply_code(self.coupon.code)
+        self.assertIn("error", result)
+
+    def test_enroll_by_phone_links_existing_customer(self):
+        known = self._customer("Đỗ Văn Hải", mobile="0912 888 777")
+        result = self.env["res.partner"].o2o_loyalty_enroll(
+            "Hai Do", "+84 912 888 777", config_id=self.config.id
+        )
+        self.assertEqual(result["partner_id"], known.id, "no duplicate customer")
+        card = known._o2o_member_card()
+        self.assertEqual(result["card_id"], card.id)
+        self.assertEqual(card.o2o_last_store_id, self.store_1)
+        again = self.env["res.partner"].o2o_loyalty_enroll("Hai", "0912888777", config_id=self.config.id)
+        self.assertEqual(again["card_id"], card.id, "one member card per customer")
+        by_qr = self.env["res.partner"].o2o_loyalty_enroll("", card.code.lower(), config_id=self.config.id)
+        self.assertEqual(by_qr["card_id"], card.id, "the member QR finds the member")
+        by_mail = self.env["res.partner"].o2o_loyalty_enroll("", "hoa@example.com", config_id=self.config.id)
+        self.assertEqual(by_mail["card_id"], self.card.id)
+        with self.assertRaisesRegex(Exception, "not a valid phone"):
+            self.env["res.partner"].o2o_loyalty_enroll("X", "12")

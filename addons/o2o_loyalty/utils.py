@@ -1,0 +1,50 @@
+"""Pure helpers of o2o_loyalty: lot arithmetic, proportions and tiers, without the ORM."""
+
+from dateutil.relativedelta import relativedelta
+
+
+def expiry_date(earned_on, months):
+    """The day points earned on ``earned_on`` expire, or None when they never do."""
+    if not months or months <= 0:
+        return None
+    return earned_on + relativedelta(months=months)
+
+
+def consume_fifo(lots, points):
+    """Take ``points`` from ``lots`` oldest first.
+
+    :param lots: iterable of (key, remaining) in the order they must be spent
+    :return: (list of (key, taken), points that no lot could cover)
+    """
+    taken = []
+    left = points
+    for key, remaining in lots:
+        if left <= 0:
+            break
+        if remaining <= 0:
+            continue
+        amount = min(remaining, left)
+        taken.append((key, amount))
+        left -= amount
+    return taken, max(left, 0)
+
+
+def proportional_points(points, part, whole, digits=2):
+    """The share of ``points`` that ``part`` of ``whole`` stands for (a partial return)."""
+    if not whole or not points or not part:
+        return 0.0
+    share = min(abs(part) / abs(whole), 1.0)
+    return round(points * share, digits)
+
+
+def tier_for(value, tiers):
+    """The highest tier whose threshold ``value`` reaches.
+
+    :param tiers: iterable of (key, threshold)
+    :return: the key of that tier, or None when none is reached
+    """
+    best, best_threshold = None, None
+    for key, threshold in tiers:
+        if value >= threshold and (best_threshold is None or threshold >= best_threshold):
+            best, best_threshold = key, threshold
+    return best

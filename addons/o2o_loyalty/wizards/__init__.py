@@ -1,0 +1,1 @@
+from . import o2o_loyalty_adjust
