@@ -52,12 +52,17 @@ class LoyaltyProgram(models.Model):
         help="Gets a to-do when a coupon or points turn out to be used twice, e.g. by a point of "
         "sale that was offline. Default: the administrator.",
     )
+    o2o_limit_per_customer = fields.Integer(
+        string="Uses per Customer",
+        help="How many orders of one customer may use this program's rewards, across the "
+        "website and the stores; 0 means no limit.",
+    )
     o2o_member_count = fields.Integer(string="Members", compute="_compute_o2o_member_count")
 
     _sql_constraints = [
         (
             "o2o_validity_positive",
-            "CHECK(o2o_validity_months >= 0 AND o2o_reminder_days >= 0)",
+            "CHECK(o2o_validity_months >= 0 AND o2o_reminder_days >= 0 AND o2o_limit_per_customer >= 0)",
             "Validity and reminder periods cannot be negative.",
         ),
     ]
@@ -101,6 +106,38 @@ class LoyaltyProgram(models.Model):
             .with_context(active_test=True)
             .search([("o2o_is_membership", "=", True), ("company_id", "in", [company.id, False])], limit=1)
         )
+
+    def _o2o_customer_uses(self, partner, exclude=None):
+        """Orders of ``partner`` (any contact of the customer) that used this program's rewards."""
+        self.ensure_one()
+        customer = partner.commercial_partner_id
+        sale_orders = (
+            self.env["sale.order.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("reward_id.program_id", "=", self.id),
+                    ("order_id.partner_id", "child_of", customer.id),
+                    ("order_id.state", "=", "sale"),
+                    ("order_id", "not in", exclude.ids if exclude and exclude._name == "sale.order" else []),
+                ],
+                ["order_id"],
+            )
+        )
+        pos_orders = (
+            self.env["pos.order.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("reward_id.program_id", "=", self.id),
+                    ("order_id.partner_id", "child_of", customer.id),
+                    ("order_id.state", "in", ("paid", "done", "invoiced")),
+                    ("order_id", "not in", exclude.ids if exclude and exclude._name == "pos.order" else []),
+                ],
+                ["order_id"],
+            )
+        )
+        return len(sale_orders) + len(pos_orders)
 
     def _o2o_channel_rate(self, channel_type):
         """Share of the base points a channel earns (1.0 when no rate is set for it)."""

@@ -66,6 +66,7 @@ class PosOrder(models.Model):
         conflicts = []
         for card, points in spent.items():
             conflicts += self._o2o_loyalty_spend(card, points, store)
+        conflicts += self._o2o_loyalty_check_limits()
         self._o2o_loyalty_reverse_refunds(store)
         self._o2o_loyalty_earn(store)
         self._o2o_loyalty_sale_orders()
@@ -118,6 +119,22 @@ class PosOrder(models.Model):
         )
         if card.o2o_is_member:
             card._o2o_touch("store", store)
+        return conflicts
+
+    def _o2o_loyalty_check_limits(self):
+        """A per-customer limit exceeded by an order taken offline is reported, not hidden."""
+        conflicts = []
+        if not self.partner_id:
+            return conflicts
+        for program in self.lines.reward_id.program_id.filtered("o2o_limit_per_customer"):
+            if program._o2o_customer_uses(self.partner_id, exclude=self) >= program.o2o_limit_per_customer:
+                conflicts.append(
+                    self.env._(
+                        "%(program)s was already used %(limit)s time(s) by this customer.",
+                        program=program.name,
+                        limit=program.o2o_limit_per_customer,
+                    )
+                )
         return conflicts
 
     def _o2o_lines_data(self):

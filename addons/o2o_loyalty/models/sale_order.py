@@ -161,6 +161,38 @@ class SaleOrder(models.Model):
                 vals["points_cost"] = vals["points_cost"] * factor
         return values
 
+    def _apply_program_reward(self, reward, coupon, **kwargs):
+        program = reward.program_id
+        if program.o2o_limit_per_customer and not self.partner_id.is_public:
+            if program._o2o_customer_uses(self.partner_id, exclude=self) >= program.o2o_limit_per_customer:
+                return {
+                    "error": self.env._(
+                        "%(program)s can be used %(limit)s time(s) per customer, in store and online.",
+                        program=program.name,
+                        limit=program.o2o_limit_per_customer,
+                    )
+                }
+        return super()._apply_program_reward(reward, coupon, **kwargs)
+
+    def action_confirm(self):
+        # The limit is checked again when the order is placed: another order may have used it meanwhile.
+        for order in self:
+            for program in order.order_line.reward_id.program_id.filtered("o2o_limit_per_customer"):
+                if (
+                    program._o2o_customer_uses(order.partner_id, exclude=order)
+                    >= program.o2o_limit_per_customer
+                ):
+                    raise UserError(
+                        self.env._(
+                            "%(program)s can be used %(limit)s time(s) per customer, in store and online.",
+                            program=program.name,
+                            limit=program.o2o_limit_per_customer,
+                        )
+                    )
+        res = super().action_confirm()
+        self._o2o_loyalty_check()
+        return res
+
     def _o2o_spend_points(self, points):
         """Spend ``points`` of the member's card on this order through the program's per-point reward."""
         self.ensure_one()
@@ -197,11 +229,6 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Earning when paid or delivered, once
     # ------------------------------------------------------------------
-
-    def action_confirm(self):
-        res = super().action_confirm()
-        self._o2o_loyalty_check()
-        return res
 
     def _o2o_loyalty_is_paid(self):
         """Whether the customer has paid the whole order, on whatever channel."""

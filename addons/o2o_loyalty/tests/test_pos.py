@@ -184,3 +184,25 @@ class TestPosLoyalty(O2oLoyaltyCommon):
         self.assertEqual(by_mail["card_id"], self.card.id)
         with self.assertRaisesRegex(Exception, "not a valid phone"):
             self.env["res.partner"].o2o_loyalty_enroll("X", "12")
+
+    def test_per_customer_limit_across_channels(self):
+        self.coupon_program.o2o_limit_per_customer = 1
+        second = self.env["loyalty.card"].create({"program_id": self.coupon_program.id, "points": 1})
+        third = self.env["loyalty.card"].create({"program_id": self.coupon_program.id, "points": 1})
+        first_order = self._sale_order(self.member, [(self.product_a, 2, 10.0)], confirm=False)
+        first_order._try_apply_code(self.coupon.code)
+        first_order._apply_program_reward(self.coupon_program.reward_ids, self.coupon)
+        first_order.action_confirm()
+        again = self._sale_order(self.member, [(self.product_a, 2, 10.0)], confirm=False)
+        again._try_apply_code(second.code)
+        result = again._apply_program_reward(self.coupon_program.reward_ids, second)
+        self.assertIn("per customer", result.get("error", ""))
+        self.assertEqual(second.points, 1, "the second voucher is still unused")
+        order = self._sync(
+            self._order_data(
+                [(self.product_a, 1)],
+                partner=self.member,
+                rewards=[(self.coupon_program.reward_ids, third, 1, 5)],
+            )
+        )
+        self.assertIn("already used 1 time", order.o2o_loyalty_conflict)

@@ -22,8 +22,9 @@ class TestLoyaltyTours(TestPointOfSaleHttpCommon):
         # The point of sale sells for the test company, the website for its own company.
         cls.web_company = cls.env["website"].get_current_website().company_id
         cls.program = make_membership(cls.env, company)
+        cls.web_program = cls.program
         if cls.web_company != company:
-            make_membership(cls.env(su=True), cls.web_company)
+            cls.web_program = make_membership(cls.env(su=True), cls.web_company)
         cls.store = cls.main_pos_config.warehouse_id
         cls.store.name = "o2o Tour Store"
         cls.product = cls.env["product.product"].create(
@@ -69,11 +70,14 @@ class TestLoyaltyTours(TestPointOfSaleHttpCommon):
         self.start_tour("/shop", "o2o_loyalty_spend_online", login="spender")
         self.env.invalidate_all()
         # The website sells for its own company: read its order as the website does.
-        reward_line = self.env["sale.order.line"].sudo().search(
-            [("order_id.partner_id", "=", partner.id), ("is_reward_line", "=", True)]
-        )
+        lines = self.env["sale.order.line"].sudo().search([("order_id.partner_id", "=", partner.id)])
+        reward_line = lines.filtered("is_reward_line")
         self.assertAlmostEqual(sum(reward_line.mapped("points_cost")), 30, msg=reward_line.mapped("name"))
-        self.assertAlmostEqual(sum(reward_line.mapped("price_total")), -3.0)
+        self.assertAlmostEqual(
+            sum(reward_line.mapped("price_total")),
+            -3.0,
+            msg=[(ln.name, ln.price_unit, ln.price_total, ln.product_id.name) for ln in reward_line],
+        )
 
     def test_voucher_redeemed_in_store_is_refused_online(self):
         program = self.env["loyalty.program"].create(
