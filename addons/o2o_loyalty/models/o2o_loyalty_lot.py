@@ -39,7 +39,7 @@ class O2oLoyaltyLot(models.Model):
     origin_model = fields.Char(readonly=True)
     origin_id = fields.Many2oneReference(string="Origin Record", model_field="origin_model", readonly=True)
     channel_type = fields.Selection(CHANNEL_TYPES, string="Channel", readonly=True)
-    store_id = fields.Many2one("stock.warehouse", string="Store", readonly=True)
+    store_id = fields.Many2one("stock.warehouse", readonly=True)
     reminded = fields.Boolean(readonly=True, help="The member was told these points expire soon.")
 
     _sql_constraints = [

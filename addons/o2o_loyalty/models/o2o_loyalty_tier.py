@@ -25,7 +25,6 @@ class O2oLoyaltyTier(models.Model):
         "that reach this tier.",
     )
     earn_multiplier = fields.Float(
-        string="Earn Multiplier",
         default=1.0,
         required=True,
         help="Points earned by members of this tier are multiplied by this factor.",
