@@ -431,6 +431,7 @@ class LoyaltyCard(models.Model):
             self.env._("Adjusted by %(user)s: %(reason)s", user=self.env.user.name, reason=reason),
             issued=max(points, 0.0),
             used=max(-points, 0.0),
+            key=f"adjust:{self.id}:{secrets.token_hex(8)}",
         )
 
     # ------------------------------------------------------------------

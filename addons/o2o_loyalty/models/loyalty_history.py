@@ -21,3 +21,8 @@ class LoyaltyHistory(models.Model):
     _sql_constraints = [
         ("o2o_key_unique", "UNIQUE(o2o_key)", "This loyalty operation was already recorded."),
     ]
+
+    def unlink(self):
+        # Earnings, reversals, expiries and adjustments are the member's audit trail: Odoo
+        # deletes an order's history lines when it is cancelled, ours stay (the reversal follows).
+        return super(LoyaltyHistory, self.filtered(lambda line: not line.o2o_key)).unlink()

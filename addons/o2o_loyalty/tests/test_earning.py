@@ -55,6 +55,7 @@ class TestEarning(O2oLoyaltyCommon):
         self.assertEqual(self.card.points, 0)
         self.assertEqual(order.o2o_loyalty_state, "reversed")
         self.assertEqual(self._history(self.card, "reverse").used, 100)
+        self.assertEqual(self._history(self.card, "earn").issued, 100, "the history keeps what was earned")
 
     def test_delivered_moment_waits_for_delivery(self):
         self.program.o2o_earn_moment = "delivered"

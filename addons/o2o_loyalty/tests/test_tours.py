@@ -62,6 +62,21 @@ class TestLoyaltyTours(TestPointOfSaleHttpCommon):
         self._portal_user(partner, "lan_member")
         self.start_tour("/my", "o2o_loyalty_portal", login="lan_member")
 
+    def test_cashier_spends_the_points_the_member_chooses(self):
+        partner = self.env["res.partner"].create({"name": "Spending Member"})
+        card = partner._o2o_member_card(create=True, channel="store")
+        card._o2o_adjust(200, "Tour balance")
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("o2o_loyalty_cashier_spend_points")
+        self.env.invalidate_all()
+        order = self.env["pos.order"].search([("partner_id", "=", partner.id)])
+        self.assertAlmostEqual(sum(order.lines.mapped("points_cost")), 30)
+        self.assertEqual(card.points, 200 - 30 + 50, "30 spent, 50 earned on the tee")
+        self.assertEqual(self._history_kinds(card), ["adjust", "spend", "earn"])
+
+    def _history_kinds(self, card):
+        return card.history_ids.sorted("id").mapped("o2o_kind")
+
     def test_shopper_spends_part_of_points_online(self):
         partner = self.env["res.partner"].create({"name": "Online Spender", "email": "spender@example.com"})
         card = partner._o2o_member_card(company=self.web_company, create=True, channel="website")

@@ -1,8 +1,8 @@
 import { patch } from "@web/core/utils/patch";
 import { PosOrder } from "@point_of_sale/app/models/pos_order";
 
-/** Coupons printed on the receipt get a QR that opens the web shop with the coupon applied. */
 patch(PosOrder.prototype, {
+    /** Coupons printed on the receipt get a QR that opens the web shop with the coupon applied. */
     export_for_printing() {
         const result = super.export_for_printing(...arguments);
         if (result.new_coupon_info?.length) {
@@ -13,5 +13,29 @@ patch(PosOrder.prototype, {
             }));
         }
         return result;
+    },
+
+    /**
+     * Partial redemption: a member's per-point discount costs the points the customer chose
+     * (``cost``, kept when Odoo re-applies the reward), not all that the order could take.
+     */
+    _getRewardLineValuesDiscount(args) {
+        const result = super._getRewardLineValuesDiscount(...arguments);
+        const reward = args["reward"];
+        const wanted = args["cost"];
+        const card = this.models["loyalty.card"].get(args["coupon_id"]);
+        if (!wanted || !card?.o2o_is_member || reward.discount_mode !== "per_point" || !Array.isArray(result)) {
+            return result;
+        }
+        const cost = result.reduce((total, vals) => total + (vals.points_cost || 0), 0);
+        if (cost <= wanted) {
+            return result;
+        }
+        const factor = wanted / cost;
+        return result.map((vals) => ({
+            ...vals,
+            price_unit: vals.price_unit * factor,
+            points_cost: (vals.points_cost || 0) * factor,
+        }));
     },
 });

@@ -1,6 +1,7 @@
 import { registry } from "@web/core/registry";
 import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
 import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
+import * as NumberPopup from "@point_of_sale/../tests/tours/utils/number_popup_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as PosLoyalty from "@pos_loyalty/../tests/tours/utils/pos_loyalty_util";
 
@@ -48,5 +49,23 @@ registry.category("web_tour.tours").add("o2o_loyalty_cashier_voucher", {
             PosLoyalty.enterCode("044O2OTOURVOUCHER01"),
             PosLoyalty.orderTotalIs("40.00"),
             PosLoyalty.finalizeOrder("Cash", "40"),
+        ].flat(),
+});
+
+/** A member pays part of the order with the number of points they choose. */
+registry.category("web_tour.tours").add("o2o_loyalty_cashier_spend_points", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.clickPartnerButton(),
+            ProductScreen.clickCustomer("Spending Member"),
+            ProductScreen.clickDisplayedProduct("o2o Loyalty Tee"),
+            PosLoyalty.claimReward("Pay with points"),
+            NumberPopup.enterValue("30"),
+            NumberPopup.isShown("30"),
+            Dialog.confirm(),
+            PosLoyalty.orderTotalIs("47.00"),
+            PosLoyalty.finalizeOrder("Cash", "47"),
         ].flat(),
 });
