@@ -25,4 +25,5 @@ class LoyaltyHistory(models.Model):
     def unlink(self):
         # Earnings, reversals, expiries and adjustments are the member's audit trail: Odoo
         # deletes an order's history lines when it is cancelled, ours stay (the reversal follows).
-        return super(LoyaltyHistory, self.filtered(lambda line: not line.o2o_key)).unlink()
+        kept = self.filtered("o2o_key")
+        return super(LoyaltyHistory, self - kept).unlink()
