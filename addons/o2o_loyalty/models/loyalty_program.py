@@ -139,6 +139,19 @@ class LoyaltyProgram(models.Model):
         )
         return len(sale_orders) + len(pos_orders)
 
+    def _o2o_limit_error(self, partner, exclude=None):
+        """Why ``partner`` may not use this program once more, or False (per-customer limit)."""
+        self.ensure_one()
+        if not self.o2o_limit_per_customer or partner.is_public:
+            return False
+        if self._o2o_customer_uses(partner, exclude=exclude) < self.o2o_limit_per_customer:
+            return False
+        return self.env._(
+            "%(program)s can be used %(limit)s time(s) per customer, in store and online.",
+            program=self.name,
+            limit=self.o2o_limit_per_customer,
+        )
+
     def _o2o_channel_rate(self, channel_type):
         """Share of the base points a channel earns (1.0 when no rate is set for it)."""
         self.ensure_one()

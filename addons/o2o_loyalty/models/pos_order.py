@@ -123,19 +123,13 @@ class PosOrder(models.Model):
 
     def _o2o_loyalty_check_limits(self):
         """A per-customer limit exceeded by an order taken offline is reported, not hidden."""
-        conflicts = []
         if not self.partner_id:
-            return conflicts
-        for program in self.lines.reward_id.program_id.filtered("o2o_limit_per_customer"):
-            if program._o2o_customer_uses(self.partner_id, exclude=self) >= program.o2o_limit_per_customer:
-                conflicts.append(
-                    self.env._(
-                        "%(program)s was already used %(limit)s time(s) by this customer.",
-                        program=program.name,
-                        limit=program.o2o_limit_per_customer,
-                    )
-                )
-        return conflicts
+            return []
+        errors = (
+            program._o2o_limit_error(self.partner_id, exclude=self)
+            for program in self.lines.reward_id.program_id
+        )
+        return [error for error in errors if error]
 
     def _o2o_lines_data(self):
         return [

@@ -162,33 +162,18 @@ class SaleOrder(models.Model):
         return values
 
     def _apply_program_reward(self, reward, coupon, **kwargs):
-        program = reward.program_id
-        if program.o2o_limit_per_customer and not self.partner_id.is_public:
-            if program._o2o_customer_uses(self.partner_id, exclude=self) >= program.o2o_limit_per_customer:
-                return {
-                    "error": self.env._(
-                        "%(program)s can be used %(limit)s time(s) per customer, in store and online.",
-                        program=program.name,
-                        limit=program.o2o_limit_per_customer,
-                    )
-                }
+        error = reward.program_id._o2o_limit_error(self.partner_id, exclude=self)
+        if error:
+            return {"error": error}
         return super()._apply_program_reward(reward, coupon, **kwargs)
 
     def action_confirm(self):
         # The limit is checked again when the order is placed: another order may have used it meanwhile.
         for order in self:
-            for program in order.order_line.reward_id.program_id.filtered("o2o_limit_per_customer"):
-                if (
-                    program._o2o_customer_uses(order.partner_id, exclude=order)
-                    >= program.o2o_limit_per_customer
-                ):
-                    raise UserError(
-                        self.env._(
-                            "%(program)s can be used %(limit)s time(s) per customer, in store and online.",
-                            program=program.name,
-                            limit=program.o2o_limit_per_customer,
-                        )
-                    )
+            for program in order.order_line.reward_id.program_id:
+                error = program._o2o_limit_error(order.partner_id, exclude=order)
+                if error:
+                    raise UserError(error)
         res = super().action_confirm()
         self._o2o_loyalty_check()
         return res

@@ -45,6 +45,29 @@ def make_membership(env, company, **vals):
     return program
 
 
+def make_voucher_program(env, name, discount=5, **vals):
+    """A coupon program as Odoo makes one (no rule): each card is a voucher worth one use."""
+    return env["loyalty.program"].create(
+        {
+            "name": name,
+            "program_type": "coupons",
+            "pos_ok": True,
+            "sale_ok": True,
+            "reward_ids": [
+                Command.create(
+                    {
+                        "reward_type": "discount",
+                        "discount_mode": "per_order",
+                        "discount": discount,
+                        "required_points": 1,
+                    }
+                )
+            ],
+            **vals,
+        }
+    )
+
+
 class O2oLoyaltyCommon(O2oCommon):
     @classmethod
     def setUpClass(cls):

@@ -3,7 +3,7 @@ from odoo.addons.o2o_base.tests.concurrency import run_concurrently
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
-from .common import make_membership
+from .common import make_membership, make_voucher_program
 
 
 @tagged("post_install", "-at_install", "o2o")
@@ -25,22 +25,8 @@ class TestSpendOnce(HttpCase):
             )
             card = partner._o2o_member_card(create=True, channel="store")
             card._o2o_adjust(100, "test balance")
-            coupons = env["loyalty.program"].create(
-                {
-                    "name": "Single-use voucher (concurrency test)",
-                    "program_type": "coupons",
-                    "company_id": company.id,
-                    "reward_ids": [
-                        Command.create(
-                            {
-                                "reward_type": "discount",
-                                "discount_mode": "per_order",
-                                "discount": 5,
-                                "required_points": 1,
-                            }
-                        )
-                    ],
-                }
+            coupons = make_voucher_program(
+                env, "Single-use voucher (concurrency test)", company_id=company.id
             )
             coupon = env["loyalty.card"].create({"program_id": coupons.id, "points": 1})
             # Only the programs under test apply to these orders.

@@ -1,7 +1,6 @@
-from odoo import Command
 from odoo.tests import tagged
 
-from .common import O2oLoyaltyCommon
+from .common import O2oLoyaltyCommon, make_voucher_program
 
 
 @tagged("post_install", "-at_install", "o2o")
@@ -11,25 +10,7 @@ class TestPosLoyalty(O2oLoyaltyCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.coupon_program = cls.env["loyalty.program"].create(
-            {
-                "name": "Welcome voucher",
-                "program_type": "coupons",
-                "company_id": cls.company.id,
-                "pos_ok": True,
-                "sale_ok": True,
-                "reward_ids": [
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount_mode": "per_order",
-                            "discount": 5,
-                            "required_points": 1,
-                        }
-                    )
-                ],
-            }
-        )
+        cls.coupon_program = make_voucher_program(cls.env, "Welcome voucher", company_id=cls.company.id)
         cls.coupon = cls.env["loyalty.card"].create({"program_id": cls.coupon_program.id, "points": 1})
 
     def _sync(self, data):
@@ -205,4 +186,4 @@ class TestPosLoyalty(O2oLoyaltyCommon):
                 rewards=[(self.coupon_program.reward_ids, third, 1, 5)],
             )
         )
-        self.assertIn("already used 1 time", order.o2o_loyalty_conflict)
+        self.assertIn("1 time(s) per customer", order.o2o_loyalty_conflict)

@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 from odoo.tests import tagged
 
-from .common import make_membership
+from .common import make_membership, make_voucher_program
 
 VOUCHER = "044O2OTOURVOUCHER01"
 
@@ -95,26 +95,13 @@ class TestLoyaltyTours(TestPointOfSaleHttpCommon):
         )
 
     def test_voucher_redeemed_in_store_is_refused_online(self):
-        program = self.env["loyalty.program"].create(
-            {
-                "name": "E-mail voucher",
-                # Shared by the test company (the point of sale) and the website's company.
-                "company_id": False,
-                "currency_id": self.env.company.currency_id.id,
-                "program_type": "coupons",
-                "pos_ok": True,
-                "sale_ok": True,
-                "reward_ids": [
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount_mode": "per_order",
-                            "discount": 10,
-                            "required_points": 1,
-                        }
-                    )
-                ],
-            }
+        # Shared by the test company (the point of sale) and the website's company.
+        program = make_voucher_program(
+            self.env,
+            "E-mail voucher",
+            discount=10,
+            company_id=False,
+            currency_id=self.env.company.currency_id.id,
         )
         voucher = self.env["loyalty.card"].create({"program_id": program.id, "code": VOUCHER, "points": 1})
         self.main_pos_config.with_user(self.pos_user).open_ui()

@@ -2,6 +2,15 @@ import { registry } from "@web/core/registry";
 import { clickOnElement } from "@website/js/tours/tour_utils";
 import * as tourUtils from "@website_sale/js/tours/tour_utils";
 
+function teeInCart() {
+    return [
+        ...tourUtils.searchProduct("o2o Loyalty Tee"),
+        clickOnElement("the product", 'a:contains("o2o Loyalty Tee")'),
+        clickOnElement("add to cart", "#add_to_cart"),
+        tourUtils.goToCart({ quantity: 1 }),
+    ];
+}
+
 /** A member opens My Loyalty: balance, tier, history of the store sale and the member QR. */
 registry.category("web_tour.tours").add("o2o_loyalty_portal", {
     url: "/my",
@@ -30,10 +39,7 @@ registry.category("web_tour.tours").add("o2o_loyalty_portal", {
 registry.category("web_tour.tours").add("o2o_loyalty_spend_online", {
     url: "/shop",
     steps: () => [
-        ...tourUtils.searchProduct("o2o Loyalty Tee"),
-        clickOnElement("the product", 'a:contains("o2o Loyalty Tee")'),
-        clickOnElement("add to cart", "#add_to_cart"),
-        tourUtils.goToCart({ quantity: 1 }),
+        ...teeInCart(),
         {
             content: "the balance is shown in the cart",
             trigger: '.o_o2o_member_balance:contains("200")',
@@ -55,10 +61,7 @@ registry.category("web_tour.tours").add("o2o_loyalty_spend_online", {
 registry.category("web_tour.tours").add("o2o_loyalty_voucher_refused_online", {
     url: "/shop",
     steps: () => [
-        ...tourUtils.searchProduct("o2o Loyalty Tee"),
-        clickOnElement("the product", 'a:contains("o2o Loyalty Tee")'),
-        clickOnElement("add to cart", "#add_to_cart"),
-        tourUtils.goToCart({ quantity: 1 }),
+        ...teeInCart(),
         {
             content: "type the voucher code",
             trigger: "form[name='coupon_code'] input[name='promo']",
