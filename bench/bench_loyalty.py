@@ -249,7 +249,9 @@ def pos_env(dbname, modules):
 
     config.parse_config(["-c", str(cli.CONF), *cli.db_args(params), "-d", dbname, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(dbname)
-    return api.Environment(registry.cursor(), SUPERUSER_ID, {})
+    env = api.Environment(registry.cursor(), SUPERUSER_ID, {})
+    # The cashier's flow: the administrator opens the register and sells.
+    return api.Environment(env.cr, env.ref("base.user_admin").id, {})
 
 
 def measure_pos(dbname, modules, orders):
