@@ -331,7 +331,7 @@ def measure_pos(dbname, modules, orders):
         }
         updates = order.confirm_coupon_programs(coupon_data)
         order.add_loyalty_history_lines(
-            [{"card_id": card.id, "won": price, "spent": 0}], updates.get("coupon_updates", [])
+            [{"card_id": str(card.id), "won": price, "spent": 0}], updates.get("coupon_updates", [])
         )
         env.cr.commit()
         times.append((time.perf_counter() - t0) * 1000)
