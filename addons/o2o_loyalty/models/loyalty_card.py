@@ -59,6 +59,7 @@ class LoyaltyCard(models.Model):
     o2o_phone = fields.Char(related="partner_id.phone_sanitized", string="Phone")
 
     o2o_tier_name = fields.Char(related="o2o_tier_id.name", string="Tier Name")
+    o2o_earn_multiplier = fields.Float(related="o2o_tier_id.earn_multiplier", string="Tier Earn Multiplier")
 
     @api.model
     def _generate_code(self):
@@ -67,7 +68,11 @@ class LoyaltyCard(models.Model):
 
     @api.model
     def _load_pos_data_fields(self, config_id):
-        return super()._load_pos_data_fields(config_id) + ["o2o_tier_name", "o2o_is_member"]
+        return super()._load_pos_data_fields(config_id) + [
+            "o2o_tier_name",
+            "o2o_is_member",
+            "o2o_earn_multiplier",
+        ]
 
     def init(self):
         # Failed code lookups, shared by every worker and server (no process memory).

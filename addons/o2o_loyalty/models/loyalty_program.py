@@ -58,6 +58,9 @@ class LoyaltyProgram(models.Model):
         "website and the stores; 0 means no limit.",
     )
     o2o_member_count = fields.Integer(string="Members", compute="_compute_o2o_member_count")
+    o2o_store_rate = fields.Float(
+        compute="_compute_o2o_store_rate", help="Share of the base points a store (POS) order earns."
+    )
 
     _sql_constraints = [
         (
@@ -87,6 +90,16 @@ class LoyaltyProgram(models.Model):
                         "%(company)s already has an O2O membership program.", company=program.company_id.name
                     )
                 )
+
+    @api.depends("o2o_channel_rate_ids.rate", "o2o_channel_rate_ids.channel_type")
+    def _compute_o2o_store_rate(self):
+        for program in self:
+            program.o2o_store_rate = program._o2o_channel_rate("store")
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        # The POS shows the points a member will get: the store's earn rate applies.
+        return super()._load_pos_data_fields(config_id) + ["o2o_is_membership", "o2o_store_rate"]
 
     def _compute_o2o_member_count(self):
         counts = dict(

@@ -66,12 +66,16 @@ class TestLoyaltyTours(TestPointOfSaleHttpCommon):
         partner = self.env["res.partner"].create({"name": "Spending Member"})
         card = partner._o2o_member_card(create=True, channel="store")
         card._o2o_adjust(200, "Tour balance")
+        silver = self.program.o2o_tier_ids.filtered(lambda t: t.name == "Silver")
+        card.with_context(o2o_loyalty_ledger=True).o2o_tier_id = silver
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("o2o_loyalty_cashier_spend_points")
         self.env.invalidate_all()
         order = self.env["pos.order"].search([("partner_id", "=", partner.id)])
         self.assertAlmostEqual(sum(order.lines.mapped("points_cost")), 30)
-        self.assertEqual(card.points, 200 - 30 + 50, "30 spent, 50 earned on the tee")
+        self.assertEqual(
+            card.points, 200 - 30 + 75, "30 spent, 50 x 1.5 earned on the tee, as the screen said"
+        )
         self.assertEqual(self._history_kinds(card), ["adjust", "spend", "earn"])
 
     def _history_kinds(self, card):

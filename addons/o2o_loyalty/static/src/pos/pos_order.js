@@ -16,6 +16,33 @@ patch(PosOrder.prototype, {
     },
 
     /**
+     * What a member earns, as the server will credit it: the store's earn rate and the
+     * member's tier multiplier apply to Odoo's points (shown on the screen and the receipt).
+     */
+    pointsForPrograms(programs) {
+        const result = super.pointsForPrograms(...arguments);
+        const partner = this.get_partner();
+        for (const program of programs) {
+            if (!program.o2o_is_membership || !result[program.id]?.length) {
+                continue;
+            }
+            const card =
+                partner &&
+                this.models["loyalty.card"].find(
+                    (c) => c.partner_id?.id === partner.id && c.program_id?.id === program.id
+                );
+            const factor = (program.o2o_store_rate ?? 1) * (card?.o2o_earn_multiplier || 1);
+            if (factor !== 1) {
+                result[program.id] = result[program.id].map((entry) => ({
+                    ...entry,
+                    points: Math.floor(entry.points * factor * 100) / 100,
+                }));
+            }
+        }
+        return result;
+    },
+
+    /**
      * Partial redemption: a member's per-point discount costs the points the customer chose
      * (``cost``, kept when Odoo re-applies the reward), not all that the order could take.
      */

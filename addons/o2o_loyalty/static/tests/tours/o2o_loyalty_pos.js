@@ -52,7 +52,7 @@ registry.category("web_tour.tours").add("o2o_loyalty_cashier_voucher", {
         ].flat(),
 });
 
-/** A member pays part of the order with the number of points they choose. */
+/** A Silver member pays part of the order with the number of points they choose. */
 registry.category("web_tour.tours").add("o2o_loyalty_cashier_spend_points", {
     steps: () =>
         [
@@ -61,6 +61,8 @@ registry.category("web_tour.tours").add("o2o_loyalty_cashier_spend_points", {
             ProductScreen.clickPartnerButton(),
             ProductScreen.clickCustomer("Spending Member"),
             ProductScreen.clickDisplayedProduct("o2o Loyalty Tee"),
+            // A Silver member earns 1.5 points per point: the screen says what the card will get.
+            PosLoyalty.pointsAwardedAre("75"),
             PosLoyalty.claimReward("Pay with points"),
             NumberPopup.enterValue("30"),
             NumberPopup.isShown("30"),
