@@ -267,8 +267,8 @@ class LoyaltyCard(models.Model):
             )
         )
 
-    def _o2o_spend_lots(self, points, first=None):
-        """Take ``points`` from this card's lots, ``first`` lots first, then the oldest."""
+    def _o2o_spend_lots(self, points):
+        """Take ``points`` from this card's lots, oldest first (one locking read, one update)."""
         self.ensure_one()
         Lot = self.env["o2o.loyalty.lot"].sudo()
         Lot.flush_model()
@@ -276,18 +276,22 @@ class LoyaltyCard(models.Model):
             """
             SELECT id, remaining FROM o2o_loyalty_lot
             WHERE card_id = %s AND remaining > 0
-            ORDER BY id = ANY(%s) DESC, expiry_date ASC NULLS LAST, id
+            ORDER BY expiry_date ASC NULLS LAST, id
             FOR UPDATE
             """,
-            [self.id, first.ids if first else []],
+            [self.id],
         )
         taken, _uncovered = consume_fifo(self.env.cr.fetchall(), points)
-        for lot_id, amount in taken:
+        if taken:
             self.env.cr.execute(
-                "UPDATE o2o_loyalty_lot SET remaining = round((remaining - %s)::numeric, 2) WHERE id = %s",
-                [amount, lot_id],
+                """
+                UPDATE o2o_loyalty_lot l SET remaining = round((l.remaining - v.amount)::numeric, 2)
+                FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::float8[]) AS amount) v
+                WHERE l.id = v.id
+                """,
+                [[lot_id for lot_id, _amount in taken], [amount for _lot_id, amount in taken]],
             )
-        Lot.invalidate_model(["remaining"])
+            Lot.invalidate_model(["remaining"])
         return taken
 
     # ------------------------------------------------------------------

@@ -152,9 +152,10 @@ class PosOrder(models.Model):
         if not card:
             return
         program = card.program_id
-        base = program._o2o_points_for_lines(self._o2o_lines_data(), self.currency_id)
+        lines = self._o2o_lines_data()
+        base = program._o2o_points_for_lines(lines, self.currency_id)
         points = program._o2o_points_to_earn(base, card, "store")
-        amount = sum(line["price_incl"] for line in self._o2o_lines_data() if line["qty"] > 0)
+        amount = sum(line["price_incl"] for line in lines if line["qty"] > 0)
         card._o2o_earn(points, self, amount, channel="store", store=store)
 
     def _o2o_loyalty_reverse_refunds(self, store):
