@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 
 from conftest import ROOT
 
@@ -50,12 +51,61 @@ def test_ci_calls_the_readme_test_command():
 def test_skips_fail_unless_an_optional_odoo_module_is_missing(cli):
     summary = (0, 0, 10)
     missing_tool = ["TestTours.test_dashboard_tour: websocket-client module is not installed"]
-    passed, failed, skipped, problems = cli.summarise_odoo_run(0, summary, missing_tool, [], "log")
+    passed, failed, skipped, problems = cli.summarise_odoo_run(0, summary, missing_tool, [], None, "log")
     assert (passed, failed, skipped) == (9, 1, 0)
     optional = ["TestPoSSale.test_pos_repair: Repair module is required for this test"]
     passed, failed, skipped, problems = cli.summarise_odoo_run(
-        0, summary, optional, [], "log", allowed_skip=r"module is required for this test"
+        0, summary, optional, [], None, "log", allowed_skip=r"module is required for this test"
     )
     assert (passed, failed, skipped) == (9, 0, 1)
-    passed, failed, skipped, problems = cli.summarise_odoo_run(1, None, [], [], "log")
+    passed, failed, skipped, problems = cli.summarise_odoo_run(1, None, [], [], None, "log")
     assert failed == 1 and "stopped before reporting" in problems[0]
+
+
+def _follow(cli, script, monkeypatch, **limits):
+    for name, value in limits.items():
+        monkeypatch.setenv(name, str(value))
+    proc = subprocess.Popen(
+        ["sh", "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    seen = []
+    started = time.monotonic()
+    hang = cli.follow_odoo(proc, seen.append, lambda: any("of 3 tests" in line for line in seen))
+    cli.kill_group(proc)
+    return proc.wait(), seen, hang, time.monotonic() - started
+
+
+def test_a_helper_left_behind_does_not_hold_the_test_run(cli, monkeypatch, tmp_path):
+    # A browser helper that outlives Odoo keeps Odoo's output open; the run still ends.
+    pidfile = tmp_path / "helper.pid"
+    returncode, seen, hang, took = _follow(
+        cli, f"sleep 300 & echo $! > {pidfile}; echo finished", monkeypatch
+    )
+    assert (returncode, hang) == (0, None)
+    assert seen == ["finished\n"]
+    assert took < 30
+    helper = int(pidfile.read_text())
+    time.sleep(0.2)
+    assert not os.path.exists(f"/proc/{helper}") or "Z" in open(f"/proc/{helper}/stat").read().split()[2]
+
+
+def test_odoo_that_does_not_exit_after_its_tests_is_stopped_and_counted(cli, monkeypatch):
+    script = "echo '0 failed, 0 error(s) of 3 tests when loading database x'; trap '' QUIT; sleep 300"
+    returncode, _seen, hang, took = _follow(cli, script, monkeypatch, O2O_EXIT_TIMEOUT=2)
+    assert returncode == -9
+    assert "did not exit within 2s" in hang
+    assert took < 30
+    passed, failed, _skipped, problems = cli.summarise_odoo_run(returncode, (0, 0, 3), [], [], hang, "log")
+    assert (passed, failed) == (3, 1)
+    assert "did not exit" in problems[0]
+
+
+def test_odoo_running_past_its_time_limit_is_stopped(cli, monkeypatch):
+    returncode, _seen, hang, took = _follow(cli, "echo working; sleep 300", monkeypatch, O2O_TEST_TIMEOUT=2)
+    assert returncode < 0
+    assert "O2O_TEST_TIMEOUT" in hang
+    assert took < 30
