@@ -1,3 +1,4 @@
+from odoo.addons.auth_signup.controllers.main import AuthSignupHome
 from odoo.addons.website_sale.controllers.main import WebsiteSale
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request, route
@@ -29,3 +30,29 @@ class O2oLoyaltyWebsiteSale(WebsiteSale):
         except (UserError, ValidationError) as error:
             request.session["o2o_loyalty_error"] = error.args[0]
         return request.redirect("/shop/cart")
+
+
+class O2oLoyaltySignup(AuthSignupHome):
+    """The sign-up form offers the membership (unticked): a ticked box enrolls the new customer."""
+
+    def get_auth_signup_qcontext(self):
+        qcontext = super().get_auth_signup_qcontext()
+        company = request.website.company_id if getattr(request, "website", None) else request.env.company
+        program = request.env["loyalty.program"].sudo()._o2o_membership(company)
+        # Not offered to an invited user: the invitation's partner may already be a member.
+        if program and not qcontext.get("token"):
+            qcontext["o2o_loyalty_program"] = program
+            qcontext["o2o_loyalty_join"] = bool(request.params.get("o2o_loyalty_join"))
+        return qcontext
+
+    def do_signup(self, qcontext):
+        result = super().do_signup(qcontext)
+        program = qcontext.get("o2o_loyalty_program")
+        if program and qcontext.get("o2o_loyalty_join"):
+            Users = request.env["res.users"].sudo()
+            login = qcontext.get("login")
+            user = Users.search(Users._get_login_domain(login), order=Users._get_login_order(), limit=1)
+            if user:
+                partner = user.partner_id
+                partner._o2o_member_card(company=program.company_id or None, create=True, channel="website")
+        return result

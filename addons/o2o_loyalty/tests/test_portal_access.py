@@ -1,5 +1,6 @@
 import re
 
+from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import make_membership
@@ -47,3 +48,52 @@ class TestPortalLoyalty(HttpCase):
         response = self.url_open("/my/loyalty", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
         self.assertIn("/web/login", response.headers["Location"])
+
+
+@tagged("post_install", "-at_install", "o2o")
+class TestSignupLoyalty(HttpCase):
+    """The sign-up form offers the membership; only a ticked box enrolls the new customer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.program = cls.env["loyalty.program"]._o2o_membership(cls.env.company) or make_membership(
+            cls.env, cls.env.company
+        )
+        cls.env["ir.config_parameter"].sudo().set_param("auth_signup.invitation_scope", "b2c")
+
+    def _sign_up(self, login, **extra):
+        self.authenticate(None, None)
+        payload = {
+            "login": login,
+            "name": login.split("@")[0].title(),
+            "password": "a-long-password-1",
+            "confirm_password": "a-long-password-1",
+            "csrf_token": http.Request.csrf_token(self),
+            **extra,
+        }
+        self.url_open("/web/signup", data=payload)
+        user = self.env["res.users"].search([("login", "=", login)])
+        self.assertTrue(user, "the account is created")
+        return user
+
+    def test_signup_form_offers_the_membership_unticked(self):
+        self.authenticate(None, None)
+        page = self.url_open("/web/signup").text
+        self.assertIn('name="o2o_loyalty_join"', page)
+        self.assertIn(self.program.name, page)
+        self.assertIn("Become a member", page)
+        self.assertNotRegex(page, r'name="o2o_loyalty_join"[^>]*checked')
+
+    def test_ticked_box_enrolls_the_new_customer(self):
+        user = self._sign_up("an.member@example.com", o2o_loyalty_join="1")
+        card = user.partner_id._o2o_member_card()
+        self.assertTrue(card, "the new customer is a member")
+        self.assertEqual(card.program_id, self.program)
+        self.assertEqual(card.o2o_last_channel_type, "website")
+        self.authenticate("an.member@example.com", "a-long-password-1")
+        self.assertIn(card.code, self.url_open("/my/loyalty").text)
+
+    def test_unticked_box_enrolls_nobody(self):
+        user = self._sign_up("no.member@example.com")
+        self.assertFalse(user.partner_id._o2o_member_card())
