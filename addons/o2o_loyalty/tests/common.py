@@ -45,6 +45,11 @@ def make_membership(env, company, **vals):
     return program
 
 
+def membership_program(env, company):
+    """The membership program of ``company``: the demo's when demo data is installed, else a new one."""
+    return env["loyalty.program"]._o2o_membership(company) or make_membership(env, company)
+
+
 def make_voucher_program(env, name, discount=5, **vals):
     """A coupon program as Odoo makes one (no rule): each card is a voucher worth one use."""
     return env["loyalty.program"].create(

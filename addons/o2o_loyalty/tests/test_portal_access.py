@@ -3,7 +3,7 @@ import re
 from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import make_membership
+from .common import membership_program
 
 
 @tagged("post_install", "-at_install", "o2o")
@@ -13,9 +13,7 @@ class TestPortalLoyalty(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.program = cls.env["loyalty.program"]._o2o_membership(cls.env.company) or make_membership(
-            cls.env, cls.env.company
-        )
+        cls.program = membership_program(cls.env, cls.env.company)
         cls.user_a = new_test_user(cls.env, login="member_a", groups="base.group_portal", name="Member A")
         cls.user_b = new_test_user(cls.env, login="member_b", groups="base.group_portal", name="Member B")
         cls.card_a = cls.user_a.partner_id._o2o_member_card(create=True, channel="website")
@@ -28,6 +26,7 @@ class TestPortalLoyalty(HttpCase):
         page = self.url_open("/my/loyalty").text
         self.assertIn(self.card_a.code, page)
         self.assertIn("Welcome gift for A", page)
+        self.assertIn(f"+{self.card_a._format_points(120)}", page, "points shown as the program names them")
         self.assertIn("Member QR", page)
         self.assertNotIn(self.card_b.code, page)
         self.assertNotIn("Secret gift for B", page)
@@ -57,9 +56,7 @@ class TestSignupLoyalty(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.program = cls.env["loyalty.program"]._o2o_membership(cls.env.company) or make_membership(
-            cls.env, cls.env.company
-        )
+        cls.program = membership_program(cls.env, cls.env.company)
         cls.env["ir.config_parameter"].sudo().set_param("auth_signup.invitation_scope", "b2c")
 
     def _sign_up(self, login, **extra):
