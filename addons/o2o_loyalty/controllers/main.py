@@ -37,8 +37,7 @@ class O2oLoyaltySignup(AuthSignupHome):
 
     def get_auth_signup_qcontext(self):
         qcontext = super().get_auth_signup_qcontext()
-        company = request.website.company_id if getattr(request, "website", None) else request.env.company
-        program = request.env["loyalty.program"].sudo()._o2o_membership(company)
+        program = request.env["loyalty.program"]._o2o_membership(request.website.company_id)
         # Not offered to an invited user: the invitation's partner may already be a member.
         if program and not qcontext.get("token"):
             qcontext["o2o_loyalty_program"] = program
