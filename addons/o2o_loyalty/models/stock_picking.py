@@ -8,11 +8,14 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         res = super()._action_done()
-        orders = self.sale_id
-        orders._o2o_loyalty_check()
+        # Whoever validates the transfer (a stock user who may not read the sale order, as in
+        # Odoo's own "own documents only" salesman right) triggers the ledger, not a sales
+        # action of theirs: the member's points are booked with the rights the ledger needs.
+        pickings = self.sudo()
+        pickings.sale_id._o2o_loyalty_check()
         # Returned goods take back their points when no credit note will (orders never invoiced,
         # such as marketplace orders); invoiced orders are reversed by their credit note.
-        for picking in self.filtered(lambda p: p.picking_type_code == "incoming" and p.sale_id):
+        for picking in pickings.filtered(lambda p: p.picking_type_code == "incoming" and p.sale_id):
             order = picking.sale_id
             if order.invoice_ids.filtered(lambda m: m.state == "posted"):
                 continue

@@ -4,5 +4,6 @@ from . import (
     test_expiry_tiers,
     test_portal_access,
     test_pos,
+    test_stock_rights,
     test_tours,
 )
