@@ -158,6 +158,9 @@ class Simulator:
         #: per marketplace: (max calls, per seconds); beyond it the marketplace's throttling answer
         self.rate_limit = dict(rate_limit or {})
         self._window = {}
+        #: per marketplace: callbacks run after each order-list page is computed (see after_order_page)
+        self._page_hooks = {}
+        self._pages_served = {}
         self.handlers = {}
         self._server = None
         self._thread = None
@@ -454,6 +457,30 @@ class Simulator:
 
     def order(self, marketplace, external_id):
         return self.orders.get((marketplace, str(external_id)))
+
+    # -- orders changing while a connector pages -------------------------------------------------
+    def after_order_page(self, marketplace, callback):
+        """Call ``callback(n)`` once the n-th order-list page of ``marketplace`` (n from 1) is computed,
+        before it is sent: a buyer cancelling or the marketplace packing an order between two pages."""
+        with self.lock:
+            self._page_hooks.setdefault(marketplace, []).append(callback)
+            self._pages_served.setdefault(marketplace, 0)
+
+    def clear_page_hooks(self):
+        with self.lock:
+            self._page_hooks.clear()
+            self._pages_served.clear()
+
+    def order_page_served(self, marketplace):
+        """Called by a handler after computing an order-list page: runs the armed callbacks."""
+        with self.lock:
+            hooks = list(self._page_hooks.get(marketplace, ()))
+            if not hooks:
+                return
+            self._pages_served[marketplace] += 1
+            number = self._pages_served[marketplace]
+            for hook in hooks:
+                hook(number)
 
     # -- webhooks --------------------------------------------------------------------------------
     def webhook_request(self, marketplace, external_id, url):

@@ -440,6 +440,7 @@ class Handler(MarketplaceHandler):
         found.sort(key=lambda o: (getattr(o, field), o.external_id), reverse=direction == "DESC")
         page = found[offset : offset + limit]
         orders = [self.render_order(shop, o) for o in page]
+        self.sim.order_page_served(self.name)
         return self.ok({"count": len(orders), "countTotal": len(found), "orders": orders})
 
     def _shop_order(self, shop, order_id):

@@ -278,6 +278,7 @@ class Handler(MarketplaceHandler):
             {"order_sn": o.external_id, **({"order_status": RAW_STATUS[o.status]} if with_status else {})}
             for o in page
         ]
+        self.sim.order_page_served(self.name)
         return self.answer(
             {"more": more, "next_cursor": str(start + page_size) if more else "", "order_list": order_list}
         )

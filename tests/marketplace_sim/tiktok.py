@@ -363,9 +363,11 @@ class Handler(MarketplaceHandler):
         if error:
             return error
         page, token = result
+        rendered = [self._render_order(shop, o) for o in page]
+        self.sim.order_page_served(self.name)
         return self._ok(
             {
-                "orders": [self._render_order(shop, o) for o in page],
+                "orders": rendered,
                 "next_page_token": token,
                 "total_count": len(orders),
             }

@@ -198,6 +198,41 @@ def listing_key(item_id, model_id):
     return f"{item_id}/{model_id}" if model_id not in (None, "", "0", 0) else str(item_id)
 
 
+def keyset_pages(first_page, next_page, since):
+    """Pages of a list sorted by update time (ascending), read so that an update cannot skip an order.
+
+    Paging by offset (or by a cursor that is an offset) skips an order whenever an order already
+    read is updated meanwhile: it leaves the window and every later order moves up one place. So
+    each page is a new search from the last update time seen, and the orders of that second seen
+    already are left out. Only a full page inside one second goes on with ``next_page``.
+
+    ``first_page(start) -> (rows, cont)`` searches from ``start`` (inclusive);
+    ``next_page(start, cont) -> (rows, cont)`` goes on inside that search; ``cont`` is None after the
+    last page. ``rows`` are ``(id, update_time, record)``. Yields lists of records; an order comes
+    again only with a newer update time.
+    """
+    start = since
+    seen = set()  # (id, update time) yielded, from ``start`` on
+    rows, cont = first_page(start)
+    while True:
+        fresh = []
+        for order_id, updated, record in rows:
+            if (order_id, updated) not in seen:
+                seen.add((order_id, updated))
+                fresh.append(record)
+        if fresh:
+            yield fresh
+        if cont is None or not rows:
+            return
+        last = max((row[1] for row in rows if row[1] is not None), default=start)
+        if last > start:
+            start = last
+            seen = {key for key in seen if key[1] is not None and key[1] >= start}
+            rows, cont = first_page(start)
+        else:
+            rows, cont = next_page(start, cont)
+
+
 class Transport:
     """Sends a call, retrying throttling, 5xx and timeouts with exponential backoff and jitter.
 

@@ -48,6 +48,7 @@ from .common import (
     TokenSet,
     WebhookEvent,
     excerpt,
+    keyset_pages,
     utc_from_timestamp,
 )
 
@@ -250,8 +251,8 @@ class LazadaAdapter(Adapter):
     #: UpdatePriceQuantity: "A maximum of 50 SKUs can be added per request".
     max_batch = 50
     #: GetOrders: "limit ... The supported maximum number is 100"; "offset ... Maximum value: 5000"
-    #: (Get Order tutorial, https://open.lazada.com/apps/doc/doc?nodeId=43452&docId=121327): past it,
-    #: start a new window at the last update time.
+    #: (Get Order tutorial, https://open.lazada.com/apps/doc/doc?nodeId=43452&docId=121327); every page
+    #: starts a new search at the last update time, so offsets only grow inside one second.
     orders_page_size = 100
     max_orders_offset = 5000
     #: GetMultipleOrderItems: "No more than 50 at a time".
@@ -389,55 +390,42 @@ class LazadaAdapter(Adapter):
 
     # -- orders ---------------------------------------------------------------------------------
     def iter_orders(self, since, until):
-        """GetOrders by ``updated_at`` ascending, ``offset`` up to :attr:`max_orders_offset`, then a
-        new window from the last update time seen (the documented way past the offset cap); orders
-        seen twice at a window's edge are yielded once. Items come from GetMultipleOrderItems."""
-        seen = {}
-        window_start = since
+        """GetOrders by ``updated_at`` ascending, every page searched again from the last update time
+        seen (:func:`~.common.keyset_pages`), so an order updated while we page cannot make another
+        one skipped; offsets only page inside one second, up to :attr:`max_orders_offset`. Items
+        come from GetMultipleOrderItems."""
         limit = self.orders_page_size
-        while True:
-            offset = 0
-            last_update = None
-            while True:
-                data = (
-                    self._call(
-                        "/orders/get",
-                        {
-                            "update_after": _iso(window_start),
-                            "update_before": _iso(until),
-                            "sort_by": "updated_at",
-                            "sort_direction": "ASC",
-                            "offset": offset,
-                            "limit": limit,
-                        },
-                    ).get("data")
-                    or {}
-                )
-                raw_orders = data.get("orders") or []
-                fresh = []
-                for raw in raw_orders:
-                    order_id = str(raw.get("order_id"))
-                    updated = parse_time(raw.get("updated_at"))
-                    last_update = updated or last_update
-                    previous = seen.get(order_id, False)
-                    if previous is not False and (updated is None or (previous and previous >= updated)):
-                        continue
-                    seen[order_id] = updated
-                    fresh.append(raw)
-                if fresh:
-                    yield self._complete(fresh)
-                if len(raw_orders) < limit:
-                    return
-                offset += limit
-                if offset > self.max_orders_offset:
-                    break
-            if last_update is None or last_update <= window_start:
+
+        def search(start, offset):
+            data = (
+                self._call(
+                    "/orders/get",
+                    {
+                        "update_after": _iso(start),
+                        "update_before": _iso(until),
+                        "sort_by": "updated_at",
+                        "sort_direction": "ASC",
+                        "offset": offset,
+                        "limit": limit,
+                    },
+                ).get("data")
+                or {}
+            )
+            raw_orders = data.get("orders") or []
+            rows = [(str(raw.get("order_id")), parse_time(raw.get("updated_at")), raw) for raw in raw_orders]
+            return rows, offset + limit if len(raw_orders) >= limit else None
+
+        def same_second(start, offset):
+            if offset > self.max_orders_offset:
                 raise MarketplaceError(
                     f"More than {self.max_orders_offset + limit} Lazada orders updated in the same second "
-                    f"({_iso(window_start)}): GetOrders cannot page past them",
+                    f"({_iso(start)}): GetOrders cannot page past them",
                     code="14",
                 )
-            window_start = last_update
+            return search(start, offset)
+
+        for page in keyset_pages(lambda start: search(start, 0), same_second, since):
+            yield self._complete(page)
 
     def get_orders(self, external_ids):
         """GetOrder per id (Lazada has no batch lookup by id), items by GetMultipleOrderItems.

@@ -368,40 +368,59 @@ class ShopeeAdapter(Adapter):
 
     # -- orders ---------------------------------------------------------------------------------------
     def iter_orders(self, since, until):
-        """get_order_list by update_time (windows of at most 15 days, pages of 100, cursor paging),
-        then full records through get_orders. One yielded page per list page."""
+        """get_order_list by update_time (windows of at most 15 days, pages of 100), then full records
+        through get_orders, yielded by pages of up to 100 orders.
+
+        Shopee documents no sort order and its cursor pages by position: an order updated while we
+        page leaves the list and another one would be skipped. So a window whose answer has ``more``
+        is split in two until every answer fits in one page, a consistent read of its window; only
+        a single second holding more than a page goes on by cursor."""
         time_from, time_to = to_timestamp(since), to_timestamp(until)
-        window = int(ORDER_WINDOW.total_seconds())
-        seen = set()
+        width = int(ORDER_WINDOW.total_seconds())
+        windows = []
         while time_from <= time_to:
-            window_to = min(time_from + window, time_to)
+            windows.append((time_from, min(time_from + width, time_to)))
+            time_from = windows[-1][1] + 1
+        windows.reverse()  # popped from the end: oldest first
+        seen = set()
+        fresh = []  # read, not yet fetched: details go by full batches
+        while windows:
+            low, high = windows.pop()
             cursor = ""
             while True:
-                answer = self._call(
-                    "GET",
-                    ORDER_LIST,
-                    params={
-                        "time_range_field": "update_time",
-                        "time_from": time_from,
-                        "time_to": window_to,
-                        "page_size": ORDER_LIST_PAGE_SIZE,
-                        "cursor": cursor,
-                        "response_optional_fields": "order_status",
-                    },
-                )
-                response = answer.get("response") or {}
-                order_sns = []
+                response = self._order_list(low, high, cursor)
                 for entry in response.get("order_list") or []:
                     order_sn = str(entry["order_sn"])
                     if order_sn not in seen:
                         seen.add(order_sn)
-                        order_sns.append(order_sn)
-                if order_sns:
-                    yield self.get_orders(order_sns)
+                        fresh.append(order_sn)
+                while len(fresh) >= ORDER_LIST_PAGE_SIZE:
+                    yield self.get_orders(fresh[:ORDER_LIST_PAGE_SIZE])
+                    fresh = fresh[ORDER_LIST_PAGE_SIZE:]
                 cursor = str(response.get("next_cursor") or "")
                 if not response.get("more") or not cursor:
                     break
-            time_from = window_to + 1
+                if low < high:
+                    middle = (low + high) // 2
+                    windows += [(middle + 1, high), (low, middle)]
+                    break
+        if fresh:
+            yield self.get_orders(fresh)
+
+    def _order_list(self, time_from, time_to, cursor=""):
+        answer = self._call(
+            "GET",
+            ORDER_LIST,
+            params={
+                "time_range_field": "update_time",
+                "time_from": time_from,
+                "time_to": time_to,
+                "page_size": ORDER_LIST_PAGE_SIZE,
+                "cursor": cursor,
+                "response_optional_fields": "order_status",
+            },
+        )
+        return answer.get("response") or {}
 
     def get_orders(self, external_ids):
         """get_order_detail (lines, buyer, total) + get_escrow_detail_batch (vouchers, seller discount

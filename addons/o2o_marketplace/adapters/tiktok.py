@@ -47,6 +47,7 @@ from .common import (
     RateLimited,
     TokenSet,
     WebhookEvent,
+    keyset_pages,
     to_timestamp,
     utc_from_timestamp,
 )
@@ -494,10 +495,13 @@ class TiktokAdapter(Adapter):
 
     # -- orders ---------------------------------------------------------------------------------------
     def iter_orders(self, since, until):
-        # update_time_lt is exclusive: one second past ``until`` keeps it inside.
-        body = {"update_time_ge": to_timestamp(since), "update_time_lt": to_timestamp(until) + 1}
-        token = None
-        while True:
+        """Search Orders by ``update_time`` ascending, every page a new search from the last update time
+        seen (:func:`~.common.keyset_pages`): ``page_token`` pages by position, so an order updated
+        while we page would make another one skipped. The token only pages inside one second."""
+        end = to_timestamp(until) + 1  # update_time_lt is exclusive: one second past ``until``
+
+        def search(start, token=None):
+            body = {"update_time_ge": to_timestamp(start), "update_time_lt": end}
             params = {
                 "page_size": PAGE_SIZE,
                 "sort_field": "update_time",
@@ -506,12 +510,11 @@ class TiktokAdapter(Adapter):
             }
             data = self._call("POST", PATH_ORDER_SEARCH, params=params, body=body)
             orders = [order_from_tiktok(raw) for raw in data.get("orders") or []]
-            if orders:
-                yield orders
             next_token = data.get("next_page_token")
-            if not next_token or next_token == token:
-                return
-            token = next_token
+            rows = [(order.external_id, order.update_time, order) for order in orders]
+            return rows, next_token if next_token and next_token != token else None
+
+        yield from keyset_pages(search, search, since)
 
     def _raw_orders(self, external_ids):
         ids = [str(i) for i in dict.fromkeys(external_ids)]
