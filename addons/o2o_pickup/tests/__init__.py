@@ -1,4 +1,5 @@
 from . import (
+    test_pickup_cancel,
     test_pickup_codes,
     test_pickup_collect_concurrency,
     test_pickup_flow,
