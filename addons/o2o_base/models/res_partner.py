@@ -14,9 +14,11 @@ _logger = logging.getLogger(__name__)
 for _code, _example in TAX_ID_EXAMPLES.items():
     _ref_vat.setdefault(_code, _example)
 
-# Contact fields that may complete an existing customer recognised by a trusted
-# channel (cashier, back office). Never overwritten, only filled when empty.
-COMPLETABLE_FIELDS = ("email", "phone", "mobile", "street", "street2", "city", "zip", "vat")
+# Contact fields that may complete an existing customer recognised on a channel. Never
+# overwritten, only filled when empty; the e-mail and phones (what logins, password resets
+# and member lookups go by) only from staff who have the customer in front of them.
+IDENTITY_FIELDS = ("email", "phone", "mobile")
+COMPLETABLE_FIELDS = ("street", "street2", "city", "zip", "vat")
 
 
 class ResPartner(models.Model):
@@ -178,9 +180,15 @@ class ResPartner(models.Model):
         candidates = (
             self.sudo()
             .with_context(active_test=True)
-            .search_fetch(domain, ["company_id", "commercial_partner_id"], order="id", limit=20)
+            .search_fetch(
+                domain, ["company_id", "commercial_partner_id", "partner_share"], order="id", limit=20
+            )
         )
         for partner in candidates:
+            # Employees' contacts (and companies') are logins of the back office: a shopper who
+            # types their phone or e-mail must never order, or write, on their behalf.
+            if not (partner.partner_share and partner.commercial_partner_id.partner_share):
+                continue
             if not partner.company_id or partner.company_id == company:
                 return self.browse(partner.commercial_partner_id.id)
         return self.browse()
@@ -213,32 +221,35 @@ class ResPartner(models.Model):
             )
 
     @api.model
-    def _o2o_find_or_create_customer(self, vals, company=None, channel_label=None, complete=False):
+    def _o2o_find_or_create_customer(
+        self, vals, company=None, channel_label=None, complete=False, trusted=False
+    ):
         """The customer for ``vals``: an existing one with the same phone or e-mail, else a new one.
 
         :param dict vals: values for res.partner.create (name, phone/mobile, email, address)
         :param company: company whose customers are candidates (default: current)
         :param str channel_label: where the customer was met, for the chatter note
-        :param bool complete: fill the existing customer's empty contact fields from
-            ``vals``; only for trusted channels (a cashier, the back office, a marketplace)
+        :param bool complete: fill the existing customer's empty address fields from ``vals``
+        :param bool trusted: ``vals`` come from staff with the customer in front of them (a
+            cashier): completing also fills an empty e-mail or phone. Never for what a buyer
+            or a guest typed (a marketplace buyer, a website checkout).
         """
         company = company or self.env.company
         phone = vals.get("mobile") or vals.get("phone")
         email = vals.get("email")
         customer = self._o2o_find_customer(phone=phone, email=email, company=company)
         if customer:
-            customer._o2o_note_recognised(vals, channel_label, complete)
+            customer._o2o_note_recognised(vals, channel_label, complete, trusted)
             return customer
         self._o2o_claim_identity(phone=phone, email=email, company=company)
         return self.with_context(o2o_link_existing_customer=False).create(vals)
 
-    def _o2o_note_recognised(self, vals, channel_label, complete):
+    def _o2o_note_recognised(self, vals, channel_label, complete, trusted=False):
         self.ensure_one()
         filled = {}
         if complete:
-            filled = {
-                fname: vals[fname] for fname in COMPLETABLE_FIELDS if vals.get(fname) and not self[fname]
-            }
+            fnames = COMPLETABLE_FIELDS + (IDENTITY_FIELDS if trusted else ())
+            filled = {fname: vals[fname] for fname in fnames if vals.get(fname) and not self[fname]}
             if filled:
                 self.sudo().write(filled)
         body = self.env._(
@@ -272,6 +283,7 @@ class ResPartner(models.Model):
                 vals,
                 channel_label=self.env.context.get("o2o_channel_label") or self.env._("the point of sale"),
                 complete=True,
+                trusted=self.env.user._is_internal(),
             )
         return partners
 

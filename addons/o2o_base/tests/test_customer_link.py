@@ -157,6 +157,61 @@ class TestCustomerLink(O2oCommon):
         self.assertEqual(order.partner_id, twin)
         self.assertFalse(twin.parent_id, "customers created by staff are not guests")
 
+    # Matching never writes onto someone else's account -------------------------------
+
+    def _employee(self):
+        employee = self.env["res.users"].create(
+            {
+                "name": "Store Manager",
+                "login": "o2o_store_manager",
+                "email": "store.manager@o2o.example.com",
+                "phone": "0909 777 888",
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, self.company.ids)],
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+            }
+        )
+        return employee.partner_id
+
+    def test_matching_guest_checkout_skips_employee(self):
+        employee = self._employee()
+        order, guest = self._guest_order(phone="0909 777 888", email="store.manager@o2o.example.com")
+        order.action_confirm()
+        self.assertFalse(guest.parent_id, "a guest is never attached to an employee's contact")
+        self.assertEqual(order.partner_id.commercial_partner_id, guest)
+        self.assertFalse(employee.child_ids)
+        self.assertEqual(self.Partner._o2o_find_customer(phone="+84909777888", company=self.company), guest)
+        self.assertFalse(
+            self.Partner._o2o_find_customer(
+                email="store.manager@o2o.example.com", company=self.company, exclude=guest
+            )
+        )
+
+    def test_matching_pos_form_skips_employee(self):
+        employee = self._employee()
+        result = self._pos_form_save({"name": "Someone", "mobile": "0909 777 888", "street": "9 Lê Lợi"})
+        self.assertNotEqual(result[0]["id"], employee.id)
+        self.assertFalse(employee.street)
+
+    def test_matching_marketplace_buyer_does_not_fill_email(self):
+        """A buyer's e-mail or phone is what they typed: it never completes an existing customer."""
+        self.an.email = False
+        found = self.Partner._o2o_find_or_create_customer(
+            {"name": "Buyer", "phone": "84938111222", "email": "buyer@example.com", "street": "3 Lê Lợi"},
+            company=self.company,
+            channel_label="Shopee",
+            complete=True,
+        )
+        self.assertEqual(found, self.an)
+        self.assertFalse(self.an.email, "a password reset must not go to the buyer")
+        self.assertEqual(self.an.street, "3 Lê Lợi", "the address is still completed")
+
+    def test_matching_cashier_completes_email(self):
+        self.an.email = False
+        result = self._pos_form_save({"name": "An", "mobile": "0938 111 222", "email": "an.new@example.com"})
+        self.assertEqual(result[0]["id"], self.an.id)
+        self.assertEqual(self.an.email, "an.new@example.com", "the cashier has the customer in front of them")
+
     def test_find_or_create_api(self):
         """The API marketplace imports use."""
         found = self.Partner._o2o_find_or_create_customer(

@@ -273,7 +273,7 @@ class SaleOrder(models.Model):
                 continue
             card = order._o2o_member_card()
             if not card and (
-                order.o2o_loyalty_join
+                (order.o2o_loyalty_join and order._o2o_joins_own_account())
                 or (
                     order.o2o_channel_type == "marketplace"
                     and program.o2o_enroll_marketplace
@@ -296,6 +296,20 @@ class SaleOrder(models.Model):
                 store=order.o2o_store_id or None,
             )
             order.o2o_loyalty_state = "earned"
+
+    def _o2o_joins_own_account(self):
+        """Whether opting in enrolls who placed the order.
+
+        A guest whose phone or e-mail matched an existing customer becomes an address of
+        that customer (o2o_base): what the guest typed must not enroll someone else.
+        """
+        self.ensure_one()
+        partner = self.partner_id
+        return (
+            not self.website_id
+            or partner == partner.commercial_partner_id
+            or bool(partner.with_context(active_test=False).user_ids)
+        )
 
     @api.model
     def _cron_o2o_loyalty_earn(self, batch=500):
