@@ -18,6 +18,7 @@
         "views/o2o_marketplace_job_views.xml",
         "views/sale_order_views.xml",
         "views/o2o_marketplace_menus.xml",
+        "wizards/o2o_marketplace_order_reconcile_views.xml",
     ],
     "demo": ["demo/o2o_marketplace_demo.xml"],
     "installable": True,

@@ -9,6 +9,7 @@ DEFAULT_HOSTS = {
 
 JOB_KINDS = [
     ("orders", "Order import"),
+    ("reconcile", "Order reconciliation"),
     ("order", "Order"),
     ("webhook", "Webhook"),
     ("listings", "Listing sync"),
@@ -34,3 +35,5 @@ MAX_ATTEMPTS = 5
 ORDER_OVERLAP_MINUTES = 10
 #: Refresh the access token when it expires within this many minutes.
 TOKEN_MARGIN_MINUTES = 10
+#: The daily order reconciliation looks back this many days.
+ORDER_RECONCILE_DAYS = 3

@@ -9,6 +9,7 @@ from .common import (
     Listing,
     MarketplaceError,
     Order,
+    OrderHead,
     OrderLine,
     PriceUpdate,
     RateLimited,

@@ -137,6 +137,16 @@ class Order:
 
 
 @dataclasses.dataclass
+class OrderHead:
+    """What an order list call tells of an order: enough to see whether Odoo holds it as it is."""
+
+    external_id: str
+    status: str | None  # normalised (ORDER_STATUSES); None when the list does not say
+    raw_status: str | None = None
+    update_time: datetime.datetime | None = None  # naive UTC; None when the list does not say
+
+
+@dataclasses.dataclass
 class Listing:
     item_id: str
     model_id: str | None
@@ -370,6 +380,11 @@ class Adapter:
 
         The caller keeps ``until - since <= max_window``.
         """
+        raise NotImplementedError
+
+    def iter_order_heads(self, since, until):
+        """Yield pages of :class:`OrderHead` updated in [since, until], from list calls only (the
+        reconciliation compares them with Odoo and fetches the few it lacks)."""
         raise NotImplementedError
 
     def get_orders(self, external_ids):

@@ -43,6 +43,7 @@ from .common import (
     Listing,
     MarketplaceError,
     Order,
+    OrderHead,
     OrderLine,
     RateLimited,
     TokenSet,
@@ -389,11 +390,11 @@ class LazadaAdapter(Adapter):
         return self._token_set(payload)
 
     # -- orders ---------------------------------------------------------------------------------
-    def iter_orders(self, since, until):
+    def _order_pages(self, since, until):
         """GetOrders by ``updated_at`` ascending, every page searched again from the last update time
         seen (:func:`~.common.keyset_pages`), so an order updated while we page cannot make another
-        one skipped; offsets only page inside one second, up to :attr:`max_orders_offset`. Items
-        come from GetMultipleOrderItems."""
+        one skipped; offsets only page inside one second, up to :attr:`max_orders_offset`. Yields
+        pages of raw orders (their items come from GetMultipleOrderItems, see :meth:`iter_orders`)."""
         limit = self.orders_page_size
 
         def search(start, offset):
@@ -424,8 +425,27 @@ class LazadaAdapter(Adapter):
                 )
             return search(start, offset)
 
-        for page in keyset_pages(lambda start: search(start, 0), same_second, since):
-            yield self._complete(page)
+        return keyset_pages(lambda start: search(start, 0), same_second, since)
+
+    def iter_orders(self, since, until):
+        for raws in self._order_pages(since, until):
+            yield self._complete(raws)
+
+    def iter_order_heads(self, since, until):
+        """GetOrders alone: the order's status from its items' ``statuses``."""
+        for raws in self._order_pages(since, until):
+            heads = []
+            for raw in raws:
+                status, raw_status = self.order_status(raw.get("statuses") or [])
+                heads.append(
+                    OrderHead(
+                        external_id=str(raw["order_id"]),
+                        status=status,
+                        raw_status=raw_status,
+                        update_time=parse_time(raw.get("updated_at")),
+                    )
+                )
+            yield heads
 
     def get_orders(self, external_ids):
         """GetOrder per id (Lazada has no batch lookup by id), items by GetMultipleOrderItems.

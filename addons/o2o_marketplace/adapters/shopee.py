@@ -37,6 +37,7 @@ from .common import (
     Listing,
     MarketplaceError,
     Order,
+    OrderHead,
     OrderLine,
     RateLimited,
     TokenSet,
@@ -368,8 +369,26 @@ class ShopeeAdapter(Adapter):
 
     # -- orders ---------------------------------------------------------------------------------------
     def iter_orders(self, since, until):
-        """get_order_list by update_time (windows of at most 15 days, pages of 100), then full records
-        through get_orders, yielded by pages of up to 100 orders.
+        """get_order_list by update_time (see :meth:`_order_entries`), then full records through
+        get_orders, yielded by pages of up to 100 orders."""
+        for entries in self._order_entries(since, until):
+            yield self.get_orders([entry["order_sn"] for entry in entries])
+
+    def iter_order_heads(self, since, until):
+        """get_order_list alone: its ``order_status``; Shopee's list gives no update time."""
+        for entries in self._order_entries(since, until):
+            yield [
+                OrderHead(
+                    external_id=entry["order_sn"],
+                    status=ORDER_STATUS_MAP.get(entry.get("order_status")),
+                    raw_status=entry.get("order_status"),
+                )
+                for entry in entries
+            ]
+
+    def _order_entries(self, since, until):
+        """Pages of up to 100 get_order_list entries (``order_sn`` and ``order_status``) updated in
+        [since, until], in windows of at most 15 days, each order once.
 
         Shopee documents no sort order and its cursor pages by position: an order updated while we
         page leaves the list and another one would be skipped. So a window whose answer has ``more``
@@ -383,7 +402,7 @@ class ShopeeAdapter(Adapter):
             time_from = windows[-1][1] + 1
         windows.reverse()  # popped from the end: oldest first
         seen = set()
-        fresh = []  # read, not yet fetched: details go by full batches
+        fresh = []  # read, not yet yielded: pages go out full
         while windows:
             low, high = windows.pop()
             cursor = ""
@@ -393,9 +412,9 @@ class ShopeeAdapter(Adapter):
                     order_sn = str(entry["order_sn"])
                     if order_sn not in seen:
                         seen.add(order_sn)
-                        fresh.append(order_sn)
+                        fresh.append({**entry, "order_sn": order_sn})
                 while len(fresh) >= ORDER_LIST_PAGE_SIZE:
-                    yield self.get_orders(fresh[:ORDER_LIST_PAGE_SIZE])
+                    yield fresh[:ORDER_LIST_PAGE_SIZE]
                     fresh = fresh[ORDER_LIST_PAGE_SIZE:]
                 cursor = str(response.get("next_cursor") or "")
                 if not response.get("more") or not cursor:
@@ -405,7 +424,7 @@ class ShopeeAdapter(Adapter):
                     windows += [(middle + 1, high), (low, middle)]
                     break
         if fresh:
-            yield self.get_orders(fresh)
+            yield fresh
 
     def _order_list(self, time_from, time_to, cursor=""):
         answer = self._call(

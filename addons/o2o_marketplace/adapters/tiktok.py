@@ -43,6 +43,7 @@ from .common import (
     Listing,
     MarketplaceError,
     Order,
+    OrderHead,
     OrderLine,
     RateLimited,
     TokenSet,
@@ -515,6 +516,14 @@ class TiktokAdapter(Adapter):
             return rows, next_token if next_token and next_token != token else None
 
         yield from keyset_pages(search, search, since)
+
+    def iter_order_heads(self, since, until):
+        """Search Orders answers whole orders: their heads."""
+        for orders in self.iter_orders(since, until):
+            yield [
+                OrderHead(o.external_id, o.status, raw_status=o.raw_status, update_time=o.update_time)
+                for o in orders
+            ]
 
     def _raw_orders(self, external_ids):
         ids = [str(i) for i in dict.fromkeys(external_ids)]

@@ -3,7 +3,7 @@ import datetime
 from odoo import api, fields, models
 
 from ..adapters import MarketplaceError
-from ..const import JOB_KINDS, MAX_ATTEMPTS
+from ..const import JOB_KINDS, MAX_ATTEMPTS, ORDER_RECONCILE_DAYS
 
 
 class O2oMarketplaceJob(models.Model):
@@ -151,6 +151,10 @@ class O2oMarketplaceJob(models.Model):
         shop = self.shop_id
         if self.kind == "orders":
             shop._o2o_sync_orders()
+            self.write({"state": "done", "next_attempt": False})
+        elif self.kind == "reconcile":
+            until = fields.Datetime.now()
+            shop._o2o_reconcile_orders(until - datetime.timedelta(days=ORDER_RECONCILE_DAYS), until)
             self.write({"state": "done", "next_attempt": False})
         elif self.kind == "listings":
             shop._o2o_sync_listings()

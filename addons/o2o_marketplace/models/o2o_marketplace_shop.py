@@ -9,7 +9,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..adapters import AuthError, MarketplaceError, Transport, adapter_class
-from ..const import DEFAULT_HOSTS, MARKETPLACES, ORDER_OVERLAP_MINUTES, TOKEN_MARGIN_MINUTES
+from ..const import (
+    DEFAULT_HOSTS,
+    MARKETPLACES,
+    ORDER_OVERLAP_MINUTES,
+    ORDER_RECONCILE_DAYS,
+    TOKEN_MARGIN_MINUTES,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -445,6 +451,83 @@ class O2oMarketplaceShop(models.Model):
             self.write({"last_success": fields.Datetime.now(), "last_error": False})
             self._o2o_commit()
             return job
+
+    @api.model
+    def _cron_reconcile_orders(self):
+        until = fields.Datetime.now()
+        since = until - datetime.timedelta(days=ORDER_RECONCILE_DAYS)
+        for shop in self.search([("sync_orders", "=", True), ("shop_external_id", "!=", False)]):
+            shop._o2o_isolated(lambda shop=shop: shop._o2o_reconcile_orders(since, until))
+
+    def _o2o_reconcile_orders(self, date_from, date_to):
+        """Import what polling and webhooks missed: list the marketplace's orders updated in
+        [date_from, date_to] (list calls only) and fetch those Odoo lacks or holds in an older status.
+
+        Like the stock reconciliation, a safety net run daily and on demand; the figures (checked,
+        missing, outdated, fixed) go to the job log.
+        """
+        self.ensure_one()
+        with self._o2o_exclusive("reconcile") as acquired:
+            if not acquired:
+                return None
+            job = self.env["o2o.marketplace.job"].create(
+                {"shop_id": self.id, "kind": "reconcile", "state": "running"}
+            )
+            self._o2o_commit()
+            checked, missing, outdated = set(), set(), set()
+            counts = [0, 0]  # fixed, failed
+            SaleOrder = self.env["sale.order"]
+
+            def reconcile_window(adapter, window_start, window_end):
+                for heads in adapter.iter_order_heads(window_start, window_end):
+                    checked.update(head.external_id for head in heads)
+                    lacking, older = SaleOrder._o2o_marketplace_lacking(self, heads)
+                    missing.update(lacking)
+                    outdated.update(older)
+                    if lacking or older:
+                        orders = adapter.get_orders(lacking + older)
+                        ok, ko = SaleOrder._o2o_marketplace_import(self, orders, job)
+                        counts[0] += ok
+                        counts[1] += ko
+                    self._o2o_commit()
+
+            def figures():
+                return self.env._(
+                    "%(checked)s orders checked, %(missing)s missing in Odoo, %(outdated)s in an older "
+                    "status, %(fixed)s fixed, %(failed)s failed.",
+                    checked=len(checked),
+                    missing=len(missing),
+                    outdated=len(outdated),
+                    fixed=counts[0],
+                    failed=counts[1],
+                )
+
+            connection = None
+            try:
+                connection = self._o2o_connection()
+                start = date_from
+                while start < date_to:
+                    window_end = min(date_to, start + connection.adapter.max_window)
+                    connection.run(lambda adapter, ws=start, we=window_end: reconcile_window(adapter, ws, we))
+                    start = window_end
+            except (MarketplaceError, UserError) as error:
+                job._fail(error, counts=counts, api_calls=connection.api_calls if connection else 0)
+                job.message = f"{figures()}\n{error}"
+                self._o2o_commit()
+                return job
+            job._done(figures(), counts=counts, api_calls=connection.api_calls)
+            self._o2o_commit()
+            return job
+
+    def action_open_order_reconcile(self):
+        """The period to reconcile, asked in a small wizard."""
+        self.ensure_one()
+        self._check_manager()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "o2o_marketplace.action_o2o_marketplace_order_reconcile"
+        )
+        action["context"] = {"default_shop_id": self.id}
+        return action
 
     def _o2o_fetch_and_import(self, external_ids, job):
         """Fetch the current state of these orders from the marketplace and import it."""

@@ -77,6 +77,30 @@ class SaleOrder(models.Model):
         return len(succeeded), failed
 
     @api.model
+    def _o2o_marketplace_lacking(self, shop, heads):
+        """(missing, outdated): refs among ``heads`` (:class:`OrderHead`) without an Odoo order, and
+        refs whose Odoo order holds a status the marketplace has gone past (as ``_apply`` sees it)."""
+        refs = [head.external_id for head in heads]
+        held = {
+            order.o2o_marketplace_ref: order.o2o_marketplace_status
+            for order in self.search_fetch(
+                [("o2o_marketplace_shop_id", "=", shop.id), ("o2o_marketplace_ref", "in", refs)],
+                ["o2o_marketplace_ref", "o2o_marketplace_status"],
+            )
+        }
+        missing, outdated = [], []
+        for head in heads:
+            if head.external_id not in held:
+                missing.append(head.external_id)
+            elif (
+                head.status
+                and head.status != held[head.external_id]
+                and STATUS_RANK[head.status] >= STATUS_RANK.get(held[head.external_id], 0)
+            ):
+                outdated.append(head.external_id)
+        return list(dict.fromkeys(missing)), list(dict.fromkeys(outdated))
+
+    @api.model
     def _o2o_marketplace_apply(self, shop, record):
         """One marketplace order -> exactly one Odoo order, brought to the marketplace's status.
 

@@ -1,0 +1,1 @@
+from . import o2o_marketplace_order_reconcile
