@@ -14,6 +14,7 @@ import argparse
 import importlib.machinery
 import importlib.util
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -25,10 +26,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_cli():
+    """The ``./o2o`` command as a module; Odoo found as it finds it, and importable from here."""
     loader = importlib.machinery.SourceFileLoader("o2o_cli", str(ROOT / "o2o"))
     spec = importlib.util.spec_from_loader("o2o_cli", loader)
     module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
+    module.find_odoo()  # stops with how to get Odoo 18 when there is none
+    if os.environ.get("ODOO_PATH"):
+        odoo_path = str(Path(os.environ["ODOO_PATH"]).expanduser().resolve())
+        if odoo_path not in sys.path:
+            sys.path.insert(0, odoo_path)
     return module
 
 
@@ -68,7 +75,11 @@ def open_registry(cli, params, dbname):
     import odoo
     from odoo.tools import config
 
-    config.parse_config(["-c", str(cli.CONF), *cli.db_args(params), "-d", dbname, "--log-level=warn"])
+    _odoo, env = cli.find_odoo()
+    config.parse_config(
+        ["-c", str(cli.CONF), f"--addons-path={cli.addons_path(env)}", *cli.db_args(params), "-d", dbname]
+        + ["--log-level=warn"]
+    )
     return odoo.modules.registry.Registry(dbname)
 
 

@@ -204,9 +204,9 @@ def run_jobs(dbname):
 
 
 def connect_env(dbname, modules="o2o_loyalty"):
+    registry = connect(dbname, modules=modules)
     from odoo import SUPERUSER_ID, api
 
-    registry = connect(dbname, modules=modules)
     cr = registry.cursor()
     return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "loyalty_no_mail": True})
 
@@ -217,13 +217,12 @@ def connect_env(dbname, modules="o2o_loyalty"):
 
 
 def pos_env(dbname, modules):
-    import odoo
-    from odoo import SUPERUSER_ID, api
-
     sys.path.insert(0, str(HERE.parent))
-    from bench_base import load_cli
+    from bench_base import load_cli, open_registry
 
     cli = load_cli()
+    from odoo import SUPERUSER_ID, api
+
     params = cli.find_postgres()
     if not cli.database_exists(params, dbname):
         odoo_cmd, env = cli.find_odoo()
@@ -245,10 +244,7 @@ def pos_env(dbname, modules):
             env=env,
             check=True,
         )
-    from odoo.tools import config
-
-    config.parse_config(["-c", str(cli.CONF), *cli.db_args(params), "-d", dbname, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(dbname)
+    registry = open_registry(cli, params, dbname)
     env = api.Environment(registry.cursor(), SUPERUSER_ID, {})
     # The cashier's flow: the administrator opens the register and sells.
     return api.Environment(env.cr, env.ref("base.user_admin").id, {})
