@@ -9,7 +9,9 @@ from . import (
     o2o_loyalty_tier,
     payment_transaction,
     pos_order,
+    pos_order_receipt,
     res_partner,
     sale_order,
+    sale_order_line,
     stock_picking,
 )

@@ -1,13 +1,14 @@
 import logging
 import secrets
 from collections import defaultdict
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.addons.o2o_base.const import CHANNEL_TYPES
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_compare, float_is_zero, float_round
 
 from ..const import TIER_WINDOW_MONTHS
@@ -24,8 +25,27 @@ MEMBER_PREFIX = "MB"
 CODE_ATTEMPTS = (10, 15)
 
 
+# Member balances change through the ledger only. Server code says it is the ledger (or one
+# of Odoo's loyalty flows) with a flag on the transaction's cursor, which no RPC client can
+# set: a context key can be sent by any client.
+LEDGER = "o2o_loyalty_ledger"
+ODOO_FLOW = "o2o_loyalty_odoo_flow"
+ALLOW_NEGATIVE = "o2o_loyalty_allow_negative"
+GUARDED_FIELDS = {"points", "partner_id", "program_id"}
+
+
 def new_code(prefix="", length=20):
     return prefix + "".join(secrets.choice(CODE_ALPHABET) for _i in range(length))
+
+
+@contextmanager
+def transaction_flag(cr, key):
+    """Raise ``key`` on the transaction ``cr`` while the block runs (server code only)."""
+    cr.cache[key] = cr.cache.get(key, 0) + 1
+    try:
+        yield
+    finally:
+        cr.cache[key] -= 1
 
 
 class LoyaltyCard(models.Model):
@@ -177,15 +197,36 @@ class LoyaltyCard(models.Model):
         for vals in vals_list:
             if vals.get("program_id") in members and "code" not in vals:
                 vals["code"] = new_code(MEMBER_PREFIX)
+            if vals.get("program_id") in members and vals.get("points") and not self._o2o_ledger_trusted():
+                raise AccessError(self._o2o_ledger_only_message())
         cards = super().create(vals_list)
         for card in cards.filtered(lambda c: c.o2o_is_member and c.points > 0):
             card._o2o_open_lot(card.points, kind="adjust", origin=self.env._("Opening balance"))
         return cards
 
+    def _o2o_ledger_trusted(self):
+        """Whether this write comes from server code: sudo, the ledger, or an Odoo loyalty flow."""
+        cache = self.env.cr.cache
+        return self.env.su or cache.get(LEDGER) or cache.get(ODOO_FLOW)
+
+    def _o2o_ledger_only_message(self):
+        return self.env._(
+            "Member points change only through the loyalty ledger: orders earn and spend them, "
+            "and O2O managers adjust them with a reason."
+        )
+
     def write(self, vals):
-        if "points" not in vals or self.env.context.get("o2o_loyalty_ledger"):
+        if not GUARDED_FIELDS & vals.keys() or self.env.cr.cache.get(LEDGER):
             return super().write(vals)
         members = self.filtered("o2o_is_member")
+        to_member = (
+            vals.get("program_id")
+            and self.env["loyalty.program"].browse(vals["program_id"]).o2o_is_membership
+        )
+        if (members or to_member) and not self._o2o_ledger_trusted():
+            raise AccessError(self._o2o_ledger_only_message())
+        if "points" not in vals:
+            return super().write(vals)
         before = {card.id: card.points for card in members}
         res = super().write(vals)
         # Points changed by Odoo's own flows (POS, sale orders, the balance wizard): credits
@@ -205,7 +246,7 @@ class LoyaltyCard(models.Model):
         Under concurrent redemptions the second transaction waits on the card's row, is
         retried by Odoo and then sees the balance left: this refuses it.
         """
-        if self.env.context.get("o2o_loyalty_allow_negative"):
+        if self.env.cr.cache.get(ALLOW_NEGATIVE):
             return
         for card in self:
             if card.program_id.program_type not in (
@@ -224,6 +265,13 @@ class LoyaltyCard(models.Model):
                         points=card._format_points(card.points + 0.0),
                     )
                 )
+
+    def _o2o_set_points(self, points, allow_negative=False):
+        """The ledger's write of a balance whose lots and history it books itself."""
+        self.ensure_one()
+        negative = transaction_flag(self.env.cr, ALLOW_NEGATIVE) if allow_negative else nullcontext()
+        with transaction_flag(self.env.cr, LEDGER), negative:
+            self.sudo().points = points
 
     def _o2o_lock(self):
         """Lock the cards' rows for this transaction (concurrent spenders wait here)."""
@@ -326,7 +374,7 @@ class LoyaltyCard(models.Model):
         if channel:
             vals["o2o_last_channel_type"] = channel
             vals["o2o_last_store_id"] = store.id if store else False
-        self.sudo().with_context(o2o_loyalty_ledger=True).write(vals)
+        self.sudo().write(vals)
 
     def _o2o_earn(self, points, order, amount, channel=None, store=None, description=None):
         """Credit ``points`` earned by ``order`` once: a second call for the same order does nothing.
@@ -351,7 +399,7 @@ class LoyaltyCard(models.Model):
         if row:
             return Lot
         lot = self._o2o_open_lot(points, origin_record=order, amount=amount, channel=channel, store=store)
-        self.sudo().with_context(o2o_loyalty_ledger=True).points = self.points + points
+        self._o2o_set_points(self.points + points)
         self._o2o_history(
             "earn",
             description or self.env._("Earned on %s", order.display_name),
@@ -407,9 +455,7 @@ class LoyaltyCard(models.Model):
         )
         if points > from_lot:
             self._o2o_spend_lots(points - from_lot)
-        self.sudo().with_context(o2o_loyalty_ledger=True, o2o_loyalty_allow_negative=True).points = (
-            self.points - points
-        )
+        self._o2o_set_points(self.points - points, allow_negative=True)
         self._o2o_history(
             "reverse",
             self.env._("Reversed: %s", reference),
@@ -434,7 +480,7 @@ class LoyaltyCard(models.Model):
                     self.env._("%(card)s holds %(points)s only.", card=self.code, points=self.points_display)
                 )
             self._o2o_spend_lots(-points)
-        self.sudo().with_context(o2o_loyalty_ledger=True).points = self.points + points
+        self._o2o_set_points(self.points + points)
         return self._o2o_history(
             "adjust",
             self.env._("Adjusted by %(user)s: %(reason)s", user=self.env.user.name, reason=reason),
@@ -510,7 +556,7 @@ class LoyaltyCard(models.Model):
             )
             members.invalidate_recordset(["o2o_tier_value"])
         for (tier_id, review_date), card_ids in groups.items():
-            self.browse(card_ids).sudo().with_context(o2o_loyalty_ledger=True).write(
+            self.browse(card_ids).sudo().write(
                 {"o2o_tier_id": tier_id or False, "o2o_tier_review_date": review_date}
             )
         changed = self.browse(changed)
@@ -690,7 +736,7 @@ class LoyaltyCard(models.Model):
                     store=store if channel == "store" else None,
                     date=date,
                 )
-                card.with_context(o2o_loyalty_ledger=True).points = card.points + points
+                card._o2o_set_points(card.points + points)
                 card._o2o_history(
                     "earn",
                     self.env._("Demo order on %s", label),

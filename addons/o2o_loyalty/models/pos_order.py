@@ -6,6 +6,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
+from .loyalty_card import ALLOW_NEGATIVE, transaction_flag
+
 _logger = logging.getLogger(__name__)
 
 # Programs whose cards the server settles when the POS order is synced (not later, when the
@@ -107,7 +109,9 @@ class PosOrder(models.Model):
                     )
                 )
         new_points = available - (points if card.o2o_is_member else taken)
-        card.with_context(o2o_loyalty_allow_negative=True).points = new_points
+        # Odoo's booking of a change (lots spent oldest first), allowed below zero for a member.
+        with transaction_flag(self.env.cr, ALLOW_NEGATIVE):
+            card.points = new_points
         card._o2o_history(
             "conflict" if conflicts else "spend",
             self.env._("Used in store: %s", self.display_name),

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import float_compare, float_is_zero
 
-from .loyalty_card import CODE_ATTEMPTS
+from .loyalty_card import CODE_ATTEMPTS, ODOO_FLOW, transaction_flag
 
 LOYALTY_STATES = [
     ("pending", "To earn"),
@@ -174,7 +174,9 @@ class SaleOrder(models.Model):
                 error = program._o2o_limit_error(order.partner_id, exclude=order)
                 if error:
                     raise UserError(error)
-        res = super().action_confirm()
+        # sale_loyalty spends the points of the order's rewards as the salesperson.
+        with transaction_flag(self.env.cr, ODOO_FLOW):
+            res = super().action_confirm()
         self._o2o_loyalty_check()
         return res
 
@@ -345,7 +347,9 @@ class SaleOrder(models.Model):
 
     def _action_cancel(self):
         earned = self.filtered(lambda o: o.o2o_loyalty_state == "earned")
-        res = super()._action_cancel()
+        # sale_loyalty gives back the points the order spent.
+        with transaction_flag(self.env.cr, ODOO_FLOW):
+            res = super()._action_cancel()
         for order in earned:
             order._o2o_loyalty_reverse(
                 1.0,

@@ -2,6 +2,7 @@ from . import (
     test_concurrency,
     test_earning,
     test_expiry_tiers,
+    test_ledger,
     test_portal_access,
     test_pos,
     test_stock_rights,

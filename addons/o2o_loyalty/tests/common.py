@@ -124,7 +124,7 @@ class O2oLoyaltyCommon(O2oCommon):
         """An earned lot of ``points``, credited ``months_ago`` months ago."""
         date = fields.Date.today() - relativedelta(months=months_ago)
         lot = card._o2o_open_lot(points, origin=origin, amount=points, date=date)
-        card.with_context(o2o_loyalty_ledger=True).points = card.points + points
+        card._o2o_set_points(card.points + points)
         return lot
 
     def _history(self, card, kind):

@@ -67,7 +67,7 @@ class TestLoyaltyTours(TestPointOfSaleHttpCommon):
         card = partner._o2o_member_card(create=True, channel="store")
         card._o2o_adjust(200, "Tour balance")
         silver = self.program.o2o_tier_ids.filtered(lambda t: t.name == "Silver")
-        card.with_context(o2o_loyalty_ledger=True).o2o_tier_id = silver
+        card.o2o_tier_id = silver
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("o2o_loyalty_cashier_spend_points")
         self.env.invalidate_all()

@@ -1,1 +1,1 @@
-from . import o2o_loyalty_adjust
+from . import loyalty_card_update_balance, o2o_loyalty_adjust
