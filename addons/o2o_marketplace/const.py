@@ -37,3 +37,5 @@ ORDER_OVERLAP_MINUTES = 10
 TOKEN_MARGIN_MINUTES = 10
 #: The daily order reconciliation looks back this many days.
 ORDER_RECONCILE_DAYS = 3
+#: An authorisation started in Odoo must come back from the marketplace within this many minutes.
+OAUTH_STATE_MINUTES = 10

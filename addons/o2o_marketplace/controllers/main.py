@@ -1,10 +1,11 @@
 import json
 import logging
 
+from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound
 
 from odoo import http
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
 from ..adapters import MARKETPLACES, MarketplaceError, adapter_class
@@ -84,23 +85,40 @@ class O2oMarketplaceController(http.Controller):
         status, answer, content_type = adapter.webhook_response()
         return request.make_response(answer, headers=[("Content-Type", content_type)], status=status)
 
-    @http.route("/o2o/marketplace/oauth/<string:marketplace>", type="http", auth="user")
+    @http.route("/o2o/marketplace/oauth/<string:marketplace>", type="http", auth="user", methods=["GET"])
     def o2o_marketplace_oauth(self, marketplace, code=None, state=None, **params):
-        """Return of the marketplace's consent page: exchange the code for the shop's tokens."""
-        shop = request.env["o2o.marketplace.shop"]._o2o_shop_from_state(state)
-        if not shop or shop.marketplace != marketplace:
+        """Return of the marketplace's consent page: exchange the code for the shop's tokens.
+
+        The marketplace redirects here with a GET, so what protects the credentials is ``state``:
+        a one-time nonce of this user's session. Every refusal is a page saying why (4xx)."""
+        if marketplace not in MARKETPLACES:
             raise NotFound()
-        if not request.env.user.has_group("o2o_base.group_o2o_manager"):
-            raise Forbidden(request.env._("Only O2O managers can connect marketplace shops."))
-        if not code:
-            raise BadRequest(request.env._("The marketplace did not send an authorisation code."))
-        extra = {k: v for k, v in params.items() if k in ("shop_id", "main_account_id", "seller_id")}
+        States = request.env["o2o.marketplace.oauth.state"]
         try:
+            shop = States._o2o_consume(state, marketplace, request.session.sid)
+            if not code:
+                raise UserError(request.env._("The marketplace did not send an authorisation code."))
+            extra = {k: v for k, v in params.items() if k in ("shop_id", "main_account_id", "seller_id")}
             shop._o2o_connect(code, **extra)
-        except MarketplaceError as error:
-            return request.render(
-                "http_routing.http_error",
-                {"status_code": request.env._("Not connected"), "status_message": str(error)},
-                status=400,
-            )
+        except AccessError as error:
+            return self._o2o_oauth_refused(error, 403)
+        except (UserError, MarketplaceError) as error:
+            return self._o2o_oauth_refused(error, 400)
         return request.redirect(f"/odoo/action-o2o_marketplace.action_o2o_marketplace_shop/{shop.id}")
+
+    @staticmethod
+    def _o2o_oauth_refused(error, status):
+        """A small page saying why (a response, not an exception: the consumed state stays consumed).
+
+        Not ``http_routing.http_error``: outside a website page it fails to render (HTTP 500)."""
+        message = error.args[0] if isinstance(error, (UserError, AccessError)) else str(error)
+        title = request.env._("Not connected")
+        back = request.env._("Back to the marketplace shops")
+        page = Markup(
+            '<!DOCTYPE html><html><head><meta charset="utf-8"/><title>%s</title></head>'
+            '<body><h1>%s</h1><p>%s</p><p><a href="/odoo/action-o2o_marketplace.action_o2o_marketplace_shop">'
+            "%s</a></p></body></html>"
+        ) % (title, title, message, back)
+        return request.make_response(
+            page, headers=[("Content-Type", "text/html; charset=utf-8")], status=status
+        )

@@ -1,6 +1,7 @@
 from . import (
     o2o_marketplace_job,
     o2o_marketplace_listing,
+    o2o_marketplace_oauth_state,
     o2o_marketplace_shop,
     o2o_marketplace_token,
     res_partner,

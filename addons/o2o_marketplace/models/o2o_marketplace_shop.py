@@ -1,11 +1,10 @@
 import datetime
-import hashlib
-import hmac
 import logging
 from contextlib import contextmanager
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
 from odoo.tools import SQL
 
 from ..adapters import AuthError, MarketplaceError, Transport, adapter_class
@@ -214,39 +213,75 @@ class O2oMarketplaceShop(models.Model):
             transport=transport or self._o2o_transport(),
         )
 
-    def _o2o_state_token(self):
-        """Unguessable ``state`` of the authorisation redirect, bound to this shop."""
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        digest = hmac.new(secret.encode(), f"o2o-marketplace:{self.id}".encode(), hashlib.sha256).hexdigest()
-        return f"{self.id}.{digest[:32]}"
-
-    @api.model
-    def _o2o_shop_from_state(self, state):
-        shop_id, _sep, _digest = (state or "").partition(".")
-        shop = self.sudo().browse(int(shop_id)) if shop_id.isdigit() else self.browse()
-        if not shop.exists() or not hmac.compare_digest(shop._o2o_state_token(), state):
-            return self.browse()
-        return shop
-
     def action_authorize(self):
-        """Open the marketplace's consent page; it redirects back to our callback with a code."""
+        """Open the marketplace's consent page; it redirects back to our callback with a code.
+
+        The ``state`` is a one-time nonce bound to this manager's browser session (see
+        ``o2o.marketplace.oauth.state``), so the callback cannot be forged or replayed."""
         self.ensure_one()
         self._check_manager()
+        session_id = request and request.session.sid
+        if not session_id:
+            raise UserError(
+                self.env._("Authorise the shop from the Odoo web client: the authorisation is bound to it.")
+            )
+        state = self.env["o2o.marketplace.oauth.state"]._o2o_issue(self, session_id)
         redirect = f"{self.get_base_url()}/o2o/marketplace/oauth/{self.marketplace}"
-        url = self._o2o_adapter().authorization_url(redirect, self._o2o_state_token())
+        url = self._o2o_adapter().authorization_url(redirect, state)
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
 
     def _o2o_connect(self, code, **params):
-        """Exchange the authorisation code for tokens (callback of :meth:`action_authorize`)."""
+        """Exchange the authorisation code for tokens (callback of :meth:`action_authorize`).
+
+        Tokens of another shop than the configured one are never stored on this record."""
         self.ensure_one()
-        tokens = self._o2o_adapter().exchange_code(code, **params)
         shop = self.sudo()
+        shop._o2o_check_shop_ref(params.get("shop_id") or params.get("seller_id"))
+        tokens = self._o2o_adapter().exchange_code(code, **params)
+        shop._o2o_check_shop_ref(tokens.shop_external_id)
         if tokens.shop_external_id and not shop.shop_external_id:
             shop.shop_external_id = tokens.shop_external_id
         shop._o2o_store_tokens(tokens)
         shop.message_post(
             body=self.env._("Connected to %(marketplace)s.", marketplace=shop._marketplace_label())
         )
+
+    def _o2o_check_shop_ref(self, ref):
+        """Refuse an authorisation of marketplace shop ``ref`` unless it is this shop."""
+        if not ref:
+            return
+        ref = str(ref)
+        if self.shop_external_id and ref != self.shop_external_id:
+            raise UserError(
+                self.env._(
+                    "The marketplace authorised shop %(ref)s, but %(shop)s is shop %(configured)s: nothing "
+                    "was changed. Sign in to %(marketplace)s as shop %(configured)s and authorise again.",
+                    ref=ref,
+                    shop=self.name,
+                    configured=self.shop_external_id,
+                    marketplace=self._marketplace_label(),
+                )
+            )
+        other = (
+            self.with_context(active_test=False)
+            .sudo()
+            .search(
+                [
+                    ("marketplace", "=", self.marketplace),
+                    ("shop_external_id", "=", ref),
+                    ("id", "!=", self.id),
+                ]
+            )
+        )
+        if other:
+            raise UserError(
+                self.env._(
+                    "%(marketplace)s shop %(ref)s is already connected as %(other)s: nothing was changed.",
+                    marketplace=self._marketplace_label(),
+                    ref=ref,
+                    other=other[0].name,
+                )
+            )
 
     def _o2o_store_tokens(self, tokens):
         token = self.sudo().token_id[:1]

@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_oauth_state,
     test_order_import,
     test_order_reconcile,
     test_shipment,
