@@ -2,6 +2,7 @@ from . import (
     test_access,
     test_oauth_state,
     test_order_import,
+    test_order_race,
     test_order_reconcile,
     test_shipment,
     test_stock_push,
