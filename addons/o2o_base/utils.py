@@ -2,14 +2,19 @@
 
 import base64
 import io
+import secrets
+import threading
+import time
+from collections import deque
 
 import qrcode
 import qrcode.image.svg
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.th import tin as th_tin
 from stdnum.vn import mst as vn_mst
+from werkzeug.urls import url_encode
 
-from .const import QR_MAX_LENGTH
+from .const import QR_HMAC_SCOPE, QR_MAX_LENGTH, QR_RATE_LIMIT, QR_RATE_WINDOW
 
 # Tax identifiers that Odoo's base_vat leaves unchecked (no check_vat_xx and no
 # stdnum ``vat`` alias), or checks only through a python-stdnum alias that older
@@ -43,8 +48,8 @@ def qr_image(value, fmt="png", box_size=6, border=2):
     """Render ``value`` as a QR code; returns the bytes of a PNG or SVG image."""
     if not value:
         raise ValueError("Nothing to encode in the QR code.")
-    if len(value) > QR_MAX_LENGTH:
-        raise ValueError(f"A QR code holds at most {QR_MAX_LENGTH} characters.")
+    if len(value.encode()) > QR_MAX_LENGTH:
+        raise ValueError(f"A QR code holds at most {QR_MAX_LENGTH} bytes.")
     if fmt not in ("png", "svg"):
         raise ValueError("QR format must be 'png' or 'svg'.")
     qr = qrcode.QRCode(
@@ -68,3 +73,52 @@ def qr_data_uri(value, fmt="png", box_size=6, border=2):
     mimetype = "image/svg+xml" if fmt == "svg" else "image/png"
     payload = base64.b64encode(qr_image(value, fmt=fmt, box_size=box_size, border=border))
     return f"data:{mimetype};base64,{payload.decode()}"
+
+
+def qr_signature(env, value):
+    """The signature that lets the public QR route render ``value`` (see ``qr_url``)."""
+    # Imported here: the rest of this module is used without Odoo.
+    from odoo.tools.misc import hmac
+
+    return hmac(env(su=True), QR_HMAC_SCOPE, value)
+
+
+def qr_check_signature(env, value, signature):
+    return isinstance(signature, str) and secrets.compare_digest(qr_signature(env, value), signature)
+
+
+def qr_url(env, value, fmt="png", size=None):
+    """A relative URL of the public QR route that renders ``value``, signed for it.
+
+    The route renders nothing else: what a QR shows is always something this database chose.
+    """
+    params = {"value": value, "sig": qr_signature(env, value)}
+    if size:
+        params["size"] = size
+    return f"/o2o/qr/{fmt}?{url_encode(params)}"
+
+
+class RateLimiter:
+    """At most ``limit`` hits per key in a sliding window of ``window`` seconds.
+
+    Kept in the worker's memory: it bounds what one client costs one worker, which is
+    what a CPU-bound public route needs; it is not an account lockout.
+    """
+
+    def __init__(self, limit=QR_RATE_LIMIT, window=QR_RATE_WINDOW, max_keys=10000):
+        self.limit, self.window, self.max_keys = limit, window, max_keys
+        self._hits = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key, now=None):
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if len(self._hits) >= self.max_keys and key not in self._hits:
+                self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > now - self.window}
+            hits = self._hits.setdefault(key, deque())
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return False
+            hits.append(now)
+            return True

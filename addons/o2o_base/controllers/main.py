@@ -2,34 +2,43 @@ from odoo import http
 from odoo.http import request
 
 from ..const import QR_MAX_LENGTH
-from ..utils import qr_image
+from ..utils import RateLimiter, qr_check_signature, qr_image
+
+# Per worker: rendering is CPU work that one client must not monopolise.
+_qr_rate = RateLimiter()
 
 
 class O2oQrController(http.Controller):
     @http.route("/o2o/qr/<string:fmt>", type="http", auth="public", methods=["GET"], sitemap=False)
-    def o2o_qr(self, fmt, value="", size=6, **kwargs):
-        """A QR image of ``value``, for e-mails (which do not show data: URIs).
+    def o2o_qr(self, fmt, value="", size=6, sig="", **kwargs):
+        """A QR image of ``value``, for e-mails and receipts (which do not show data: URIs).
 
-        Like Odoo's /report/barcode it renders what it is given, nothing stored.
+        It renders only what this database signed (``sig``, see ``utils.qr_url``), so it is
+        nobody's free QR service, and it is rate-limited per client address. A QR may hold
+        a secret (a coupon code), so the image is never kept by a browser, proxy or cache.
         """
+
+        def bad_request(message, status=400):
+            return request.make_json_response({"error": message}, status=status)
+
+        if not _qr_rate.allow(request.httprequest.remote_addr):
+            return bad_request(request.env._("Too many QR codes asked: try again in a minute."), status=429)
         if fmt not in ("png", "svg"):
-            return request.make_json_response(
-                {"error": request.env._("The QR format must be png or svg.")}, status=400
-            )
-        if not value or len(value) > QR_MAX_LENGTH:
-            return request.make_json_response(
-                {"error": request.env._("The QR value must hold 1 to %s characters.", QR_MAX_LENGTH)},
-                status=400,
-            )
+            return bad_request(request.env._("The QR format must be png or svg."))
+        if not isinstance(value, str) or not value or len(value.encode()) > QR_MAX_LENGTH:
+            return bad_request(request.env._("The QR value must hold 1 to %s bytes.", QR_MAX_LENGTH))
         try:
             box_size = min(max(int(size), 1), 20)
-        except ValueError:
-            return request.make_json_response(
-                {"error": request.env._("The QR size must be a whole number.")}, status=400
-            )
-        image = qr_image(value, fmt=fmt, box_size=box_size)
+        except (TypeError, ValueError):
+            return bad_request(request.env._("The QR size must be a whole number."))
+        if not qr_check_signature(request.env, value, sig):
+            return bad_request(request.env._("This QR code is not signed by this website."), status=403)
+        try:
+            image = qr_image(value, fmt=fmt, box_size=box_size)
+        except ValueError as error:
+            return bad_request(str(error))
         mimetype = "image/svg+xml" if fmt == "svg" else "image/png"
         return request.make_response(
             image,
-            headers=[("Content-Type", mimetype), ("Cache-Control", "public, max-age=86400")],
+            headers=[("Content-Type", mimetype), ("Cache-Control", "private, no-store")],
         )

@@ -2,19 +2,6 @@ import { patch } from "@web/core/utils/patch";
 import { PosOrder } from "@point_of_sale/app/models/pos_order";
 
 patch(PosOrder.prototype, {
-    /** Coupons printed on the receipt get a QR that opens the web shop with the coupon applied. */
-    export_for_printing() {
-        const result = super.export_for_printing(...arguments);
-        if (result.new_coupon_info?.length) {
-            const origin = window.location.origin;
-            result.new_coupon_info = result.new_coupon_info.map((info) => ({
-                ...info,
-                o2o_qr_url: `/o2o/qr/png?size=4&value=${encodeURIComponent(`${origin}/coupon/${info.code}`)}`,
-            }));
-        }
-        return result;
-    },
-
     /**
      * What a member earns, as the server will credit it: the store's earn rate and the
      * member's tier multiplier apply to Odoo's points (shown on the screen and the receipt).
