@@ -17,9 +17,18 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # 10 characters of a 32-letter alphabet: 50 bits of randomness.
 CODE_LENGTH = 10
 
-# Wrong pickup codes allowed per POS session in THROTTLE_WINDOW_MINUTES before it must wait.
+# Wrong pickup codes allowed per user and store in THROTTLE_WINDOW_MINUTES before they must wait.
 THROTTLE_MAX_FAILURES = 5
 THROTTLE_WINDOW_MINUTES = 10
 
 #: Collected pickups are found by the customer's phone at the counter this long (returns).
 RETURN_DAYS = 30
+
+#: At most this many pickups are listed for a phone number at the counter.
+PHONE_SEARCH_LIMIT = 5
+
+#: Pickup slots are computed at most this many days ahead.
+MAX_SLOT_DAYS = 31
+
+#: The public earliest-pickup route answers for at most this many stores per request.
+MAX_EARLIEST_STORES = 50

@@ -1,5 +1,6 @@
 from . import (
     o2o_order_report,
+    o2o_pickup_attempt,
     o2o_pickup_slot,
     pos_order,
     pos_payment_method,

@@ -1,36 +1,29 @@
-from datetime import timedelta
-
-from odoo import fields, models
-
-from ..const import THROTTLE_MAX_FAILURES, THROTTLE_WINDOW_MINUTES
+from odoo import api, models
+from odoo.exceptions import AccessError
 
 
 class PosSession(models.Model):
     _inherit = "pos.session"
 
-    # Kept in the database, not in memory: every worker and server sees the same count.
-    o2o_pickup_failures = fields.Integer(copy=False, readonly=True)
-    o2o_pickup_window_start = fields.Datetime(copy=False, readonly=True)
+    @api.model
+    def _o2o_pickup_counter_session(self, config_id):
+        """The open session of the register ``config_id``, if the caller works at it.
 
-    def _o2o_pickup_throttled(self):
-        """Whether this register typed too many wrong pickup codes lately."""
-        self.ensure_one()
-        return (
-            self.o2o_pickup_failures >= THROTTLE_MAX_FAILURES
-            and self.o2o_pickup_window_start
-            and fields.Datetime.now()
-            < self.o2o_pickup_window_start + timedelta(minutes=THROTTLE_WINDOW_MINUTES)
-        )
-
-    def _o2o_pickup_register_failure(self):
-        """Count a wrong code. The lookup answers with a refusal instead of raising, so
-        this count is committed with the request."""
-        self.ensure_one()
-        self.env.cr.execute("SELECT id FROM pos_session WHERE id = %s FOR UPDATE", [self.id])
-        self.invalidate_recordset(["o2o_pickup_failures", "o2o_pickup_window_start"])
-        now = fields.Datetime.now()
-        window_start = self.o2o_pickup_window_start
-        if not window_start or now >= window_start + timedelta(minutes=THROTTLE_WINDOW_MINUTES):
-            self.sudo().write({"o2o_pickup_failures": 1, "o2o_pickup_window_start": now})
-        else:
-            self.sudo().o2o_pickup_failures += 1
+        The register is the caller's: a point of sale user, of a point of sale the record
+        rules let them read (their companies), whose session is open. Nothing the client
+        says about a session is taken on trust. Returns an empty recordset when the
+        register is not open.
+        """
+        if not self.env.su and not self.env.user.has_group("point_of_sale.group_pos_user"):
+            raise AccessError(self.env._("Only point of sale users hand over pickups."))
+        try:
+            config = self.env["pos.config"].browse(int(config_id)).exists()
+        except (TypeError, ValueError):
+            config = self.env["pos.config"]
+        if not config:
+            raise AccessError(self.env._("This point of sale does not exist."))
+        config.check_access("read")
+        if config.company_id not in self.env.user.company_ids and not self.env.su:
+            raise AccessError(self.env._("This point of sale belongs to another company."))
+        session = config.sudo().current_session_id
+        return session if session.state == "opened" else self.browse()

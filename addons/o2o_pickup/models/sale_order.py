@@ -1,16 +1,16 @@
+import calendar
 import logging
 from datetime import timedelta
 
 import pytz
 from markupsafe import Markup
-from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import consteq, float_compare, format_amount, format_date, format_datetime
 from odoo.tools.misc import hmac
 
-from ..const import OPEN_STATES, PICKUP_STATES, RETURN_DAYS
+from ..const import OPEN_STATES, PHONE_SEARCH_LIMIT, PICKUP_STATES, RETURN_DAYS
 from ..utils import new_pickup_code, normalize_code
 
 _logger = logging.getLogger(__name__)
@@ -74,9 +74,7 @@ class SaleOrder(models.Model):
                 order.o2o_pickup_slot_label = False
                 continue
             store = order.o2o_pickup_store_id
-            order.o2o_pickup_qr_url = (
-                f"{order.get_base_url()}/o2o/qr/png?{url_encode({'value': order._o2o_pickup_token()})}"
-            )
+            order.o2o_pickup_qr_url = order._o2o_pickup_qr_image_url()
             order.o2o_pickup_map_url = store._o2o_map_url()
             order.o2o_pickup_deadline_text = format_datetime(
                 self.env, order.o2o_pickup_deadline, tz=store._o2o_pickup_tz().zone
@@ -555,22 +553,67 @@ class SaleOrder(models.Model):
     # QR token
     # ------------------------------------------------------------------
 
-    def _o2o_pickup_token(self):
-        """What the QR holds: the order, its code and a signature only this database can make."""
+    def _o2o_pickup_sign(self, scope, message):
+        """A signature of ``message`` for this order, bound to its current code, that only
+        this database can make (``scope`` keeps QR payloads and image links apart)."""
         self.ensure_one()
-        message = f"{self.id}:{self.o2o_pickup_code}"
-        return f"{TOKEN_PREFIX}:{message}:{hmac(self.env(su=True), 'o2o_pickup', message)[:32]}"
+        return hmac(self.env(su=True), scope, f"{message}:{self.o2o_pickup_code}")[:32]
+
+    def _o2o_pickup_token_expiry(self):
+        """Unix time at which a QR signed now stops proving the order: the end of its hold."""
+        self.ensure_one()
+        return calendar.timegm((self.o2o_pickup_deadline or fields.Datetime.now()).timetuple())
+
+    def _o2o_pickup_token(self):
+        """What the QR holds: the order, until when it is valid, and a signature over both and
+        the pickup code. It proves the order at the counter on its own, without showing
+        the code."""
+        self.ensure_one()
+        message = f"{self.id}:{self._o2o_pickup_token_expiry()}"
+        return f"{TOKEN_PREFIX}:{message}:{self._o2o_pickup_sign('o2o_pickup', message)}"
+
+    @api.model
+    def _o2o_pickup_read_token(self, token):
+        """(order, expired) of a scanned QR; an empty order for a forged or unknown token."""
+        parts = (token or "").strip().split(":")
+        if len(parts) != 4 or parts[0] != TOKEN_PREFIX or not parts[1].isdigit() or not parts[2].isdigit():
+            return self.browse(), False
+        order = self.sudo().browse(int(parts[1])).exists()
+        if not order.o2o_pickup_code or not consteq(
+            order._o2o_pickup_sign("o2o_pickup", f"{parts[1]}:{parts[2]}"), parts[3]
+        ):
+            return self.browse(), False
+        return order, int(parts[2]) < calendar.timegm(fields.Datetime.now().timetuple())
 
     @api.model
     def _o2o_pickup_from_token(self, token):
-        parts = (token or "").strip().split(":")
-        if len(parts) != 4 or parts[0] != TOKEN_PREFIX or not parts[1].isdigit():
+        """The order a scanned QR proves, or an empty recordset (forged or expired)."""
+        order, expired = self._o2o_pickup_read_token(token)
+        return self.browse() if expired else order
+
+    def _o2o_pickup_qr_image_url(self):
+        """An opaque, expiring link to the QR image, for e-mails (which show no data: URIs).
+
+        It holds neither the code nor the QR payload, so that access logs, proxies and
+        mail image caches never see them; the image is served as private and not stored.
+        """
+        self.ensure_one()
+        exp = self._o2o_pickup_token_expiry()
+        signature = self._o2o_pickup_sign("o2o_pickup_qr_image", f"{self.id}:{exp}")
+        return f"{self.get_base_url()}/o2o/pickup/qr/{self.id}/{exp}/{signature}"
+
+    @api.model
+    def _o2o_pickup_from_qr_image_link(self, order_id, exp, signature):
+        """The order of a QR image link that is genuine, unexpired and of an open pickup."""
+        order = self.sudo().browse(order_id).exists()
+        if (
+            not order.o2o_pickup_code
+            or order.o2o_pickup_state not in OPEN_STATES
+            or exp < calendar.timegm(fields.Datetime.now().timetuple())
+            or not consteq(order._o2o_pickup_sign("o2o_pickup_qr_image", f"{order_id}:{exp}"), signature)
+        ):
             return self.browse()
-        message = f"{parts[1]}:{parts[2]}"
-        if not consteq(hmac(self.env(su=True), "o2o_pickup", message)[:32], parts[3]):
-            return self.browse()
-        order = self.sudo().browse(int(parts[1])).exists()
-        return order if order.o2o_pickup_code == parts[2] else self.browse()
+        return order
 
     # ------------------------------------------------------------------
     # Point of sale
@@ -766,73 +809,118 @@ class SaleOrder(models.Model):
                 ),
             )
 
+    def _o2o_pickup_throttled_message(self):
+        return self.env._(
+            "Too many wrong pickup codes: wait a few minutes, or search by the customer's phone."
+        )
+
     @api.model
     def o2o_pos_pickup_find(self, query, config_id):
         """Find pickups from the POS by scanned QR, typed code or customer phone.
 
-        Refusals come back as {'error': message} rather than exceptions, so that a wrong
-        code is counted (and throttled) in the same committed request.
+        Orders found by their code or QR carry ``proven``: the customer showed the secret.
+        Orders found by phone (at most PHONE_SEARCH_LIMIT) are handed over only with the code
+        or an audited ID check. Refusals come back as {'error': message} rather than
+        exceptions, so that a wrong code is counted (and throttled) in the same committed
+        request.
         """
-        config = self.env["pos.config"].browse(config_id)
-        session = config.current_session_id
+        session = self.env["pos.session"]._o2o_pickup_counter_session(config_id)
         if not session:
             return {"error": self.env._("Open the register first.")}
-        if session._o2o_pickup_throttled():
-            return {
-                "error": self.env._(
-                    "Too many wrong pickup codes from this register: wait a few minutes, or search "
-                    "by the customer's phone."
-                )
-            }
+        config = session.config_id
         query = (query or "").strip()
         Orders = self.sudo()
-        orders = Orders._o2o_pickup_from_token(query)
-        looked_like_secret = query.startswith(TOKEN_PREFIX)
-        if not orders and (code := normalize_code(query)):
-            looked_like_secret = True
-            orders = Orders.search([("o2o_pickup_code", "=", code)], limit=1)
-        if not orders and not looked_like_secret:
-            e164 = self.env["res.partner"]._o2o_phone_e164(query, country=config.company_id.country_id)
-            if e164:
-                orders = Orders.search(
-                    [
-                        "|",
-                        ("partner_id.phone_sanitized", "=", e164),
-                        ("partner_id.commercial_partner_id.phone_sanitized", "=", e164),
-                        ("o2o_pickup_store_id", "=", config.warehouse_id.id),
-                        # open pickups, and those collected lately (returns)
-                        "|",
-                        ("o2o_pickup_state", "in", OPEN_STATES),
-                        "&",
-                        ("o2o_pickup_state", "=", "collected"),
-                        (
-                            "o2o_pickup_collected_date",
-                            ">=",
-                            fields.Datetime.now() - timedelta(days=RETURN_DAYS),
-                        ),
-                    ],
-                    order="o2o_pickup_deadline",
-                    limit=20,
-                )
-                if not orders:
-                    return {"error": self.env._("No pickup waiting here for %s.", query)}
+        code = normalize_code(query)
+        if query.startswith(TOKEN_PREFIX) or code:
+            attempt = self.env["o2o.pickup.attempt"]._o2o_lock(self.env.user, config.warehouse_id)
+            if attempt._o2o_throttled():
+                return {"error": self._o2o_pickup_throttled_message()}
+            orders, expired = Orders._o2o_pickup_read_token(query)
+            if expired:
+                return {
+                    "error": self.env._(
+                        "This pickup QR expired: ask for the pickup code, or search by the customer's phone."
+                    )
+                }
+            if not orders and code:
+                orders = Orders.search([("o2o_pickup_code", "=", code)], limit=1)
+            if not orders:
+                attempt._o2o_register_failure()
+                return {"error": self.env._("Unknown pickup code %s.", query)}
+            return {"orders": [dict(order._o2o_pickup_pos_data(config), proven=True) for order in orders]}
+        e164 = self.env["res.partner"]._o2o_phone_e164(query, country=config.company_id.country_id)
+        orders = Orders.browse()
+        if e164:
+            orders = Orders.search(
+                [
+                    "|",
+                    ("partner_id.phone_sanitized", "=", e164),
+                    ("partner_id.commercial_partner_id.phone_sanitized", "=", e164),
+                    ("o2o_pickup_store_id", "=", config.warehouse_id.id),
+                    # open pickups, and those collected lately (returns)
+                    "|",
+                    ("o2o_pickup_state", "in", OPEN_STATES),
+                    "&",
+                    ("o2o_pickup_state", "=", "collected"),
+                    (
+                        "o2o_pickup_collected_date",
+                        ">=",
+                        fields.Datetime.now() - timedelta(days=RETURN_DAYS),
+                    ),
+                ],
+                order="o2o_pickup_deadline",
+                limit=PHONE_SEARCH_LIMIT,
+            )
         if not orders:
-            if looked_like_secret:
-                session._o2o_pickup_register_failure()
-            return {"error": self.env._("Unknown pickup code %s.", query)}
-        return {"orders": [order._o2o_pickup_pos_data(config) for order in orders]}
+            return {"error": self.env._("No pickup waiting here for %s.", query)}
+        return {"orders": [dict(order._o2o_pickup_pos_data(config), proven=False) for order in orders]}
+
+    def _o2o_pickup_proven_by(self, proof):
+        """Whether ``proof`` (the typed code or the scanned QR) is this order's."""
+        self.ensure_one()
+        if self._o2o_pickup_from_token(proof) == self:
+            return True
+        code = normalize_code(proof)
+        return bool(code) and consteq(code, self.o2o_pickup_code or "")
 
     @api.model
-    def o2o_pos_pickup_collect(self, order_id, config_id):
-        """Hand over a pickup at the POS: once, fully paid, stock leaving the store once."""
-        config = self.env["pos.config"].browse(config_id)
-        order = self.sudo().browse(order_id).exists()
+    def o2o_pos_pickup_collect(self, order_id, config_id, proof=None, id_checked_reason=None):
+        """Hand over a pickup at the POS: once, fully paid, stock leaving the store once.
+
+        The customer proves the order with its code or QR (``proof``); without them the
+        cashier checks the customer's ID and says so (``id_checked_reason``), which the
+        order's chatter records with the cashier's name. A wrong proof is counted like a
+        wrong code at the search and answered with {'error': message}.
+        """
+        session = self.env["pos.session"]._o2o_pickup_counter_session(config_id)
+        if not session:
+            raise UserError(self.env._("Open the register first."))
+        config = session.config_id
+        order = self.sudo().browse(order_id).exists() if isinstance(order_id, int) else self.browse()
         if not order:
             raise UserError(self.env._("This order does not exist any more."))
+        proof = (proof or "").strip()
+        id_checked_reason = (id_checked_reason or "").strip()
+        if not proof and not id_checked_reason:
+            raise UserError(
+                self.env._(
+                    "Ask for the pickup code or QR of %s, or check the customer's ID and say so.",
+                    order.name,
+                )
+            )
+        attempt = None
+        if proof:
+            # Locked before the order, by every proof check: no two lock orders.
+            attempt = self.env["o2o.pickup.attempt"]._o2o_lock(self.env.user, config.warehouse_id)
+            if attempt._o2o_throttled():
+                return {"error": self._o2o_pickup_throttled_message()}
         # Two registers collecting the same order: the second waits here, then its
         # transaction is retried by Odoo and sees the order collected.
         self.env.cr.execute("SELECT id FROM sale_order WHERE id = %s FOR UPDATE", [order.id])
         order.invalidate_recordset()
+        if proof and not order._o2o_pickup_proven_by(proof):
+            attempt._o2o_register_failure()
+            return {"error": self.env._("This is not the pickup code of %s.", order.name)}
         refusal = order._o2o_pickup_refusal(config)
         if refusal:
             raise UserError(refusal)
@@ -856,11 +944,17 @@ class SaleOrder(models.Model):
                 "o2o_pickup_collected_pos_id": config.id,
             }
         )
-        order.message_post(
-            body=Markup("%s")
-            % self.env._("Collected at %(pos)s by %(user)s.", pos=config.name, user=self.env.user.name),
-            subtype_xmlid="mail.mt_note",
-        )
+        if proof:
+            body = self.env._("Collected at %(pos)s by %(user)s.", pos=config.name, user=self.env.user.name)
+        else:
+            body = self.env._(
+                "Collected at %(pos)s by %(user)s without the pickup code: %(user)s checked the "
+                "customer's ID (%(reason)s).",
+                pos=config.name,
+                user=self.env.user.name,
+                reason=id_checked_reason,
+            )
+        order.message_post(body=Markup("%s") % body, subtype_xmlid="mail.mt_note")
         order._o2o_pickup_after_collect(config)
         return order._o2o_pickup_pos_data(config)
 

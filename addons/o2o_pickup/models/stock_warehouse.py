@@ -3,9 +3,10 @@ from datetime import timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from ..const import MAX_SLOT_DAYS
 from ..utils import split_into_slots
 
 
@@ -67,6 +68,8 @@ class StockWarehouse(models.Model):
         :return: list of dicts: start, end (naive UTC), capacity, booked, available (bool)
         """
         self.ensure_one()
+        if not isinstance(days, int) or not 1 <= days <= MAX_SLOT_DAYS:
+            raise UserError(self.env._("Pickup slots are shown 1 to %s days ahead.", MAX_SLOT_DAYS))
         if not self.opening_hours:
             return []
         now = pytz.utc.localize(now or fields.Datetime.now())

@@ -52,5 +52,5 @@ class TestPickupCancel(O2oPickupCommon):
         found = self.env["sale.order"].o2o_pos_pickup_find(code, self.config.id)["orders"][0]
         self.assertIn("was cancelled", found["refusal"])
         with self.assertRaisesRegex(UserError, "was cancelled"):
-            self.env["sale.order"].o2o_pos_pickup_collect(order.id, self.config.id)
+            self.env["sale.order"].o2o_pos_pickup_collect(order.id, self.config.id, order.o2o_pickup_code)
         self.assertEqual(order.o2o_pickup_state, "cancelled")

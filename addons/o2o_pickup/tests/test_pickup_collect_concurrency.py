@@ -18,6 +18,8 @@ class TestCollectConcurrency(HttpCase):
             )
             partner = env["res.partner"].create({"name": "Concurrent pickup customer"})
             config = env["pos.config"].create({"name": "o2o concurrency register", "warehouse_id": store.id})
+            config.open_ui()
+            config.current_session_id.set_opening_control(0, None)
             order = env["sale.order"].create(
                 {
                     "partner_id": partner.id,
@@ -29,6 +31,7 @@ class TestCollectConcurrency(HttpCase):
             order.action_confirm()
             order.action_o2o_pickup_ready()
             self.ids = {"order": order.id, "config": config.id, "product": product.id, "partner": partner.id}
+            self.code = order.o2o_pickup_code
         self.addCleanup(self._cleanup)
 
     def _cursor(self):
@@ -40,13 +43,17 @@ class TestCollectConcurrency(HttpCase):
             order = env["sale.order"].browse(self.ids["order"])
             order._action_cancel()
             order.unlink()
-            env["pos.config"].browse(self.ids["config"]).unlink()
+            config = env["pos.config"].browse(self.ids["config"])
+            config.session_ids.unlink()
+            config.unlink()
             env["product.product"].browse(self.ids["product"]).product_tmpl_id.unlink()
             env["res.partner"].browse(self.ids["partner"]).unlink()
 
     def test_one_hand_over(self):
         def collect(env):
-            return env["sale.order"].o2o_pos_pickup_collect(self.ids["order"], self.ids["config"])["state"]
+            return env["sale.order"].o2o_pos_pickup_collect(self.ids["order"], self.ids["config"], self.code)[
+                "state"
+            ]
 
         results = run_concurrently(self.env.cr.dbname, collect)
         outcomes = sorted(result for result, _attempts in results.values())

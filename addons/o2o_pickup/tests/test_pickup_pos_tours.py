@@ -53,6 +53,17 @@ class TestPickupCashierTours(TestPointOfSaleHttpCommon):
             self.env["pos.order"].search([("lines.sale_order_origin_id", "=", order.id)]), "no payment taken"
         )
 
+    def test_handover_proof_id_checked_in_pos(self):
+        order = self._ready_order("MNPQR-13579")
+        pay_online(self.env, order)
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("o2o_pickup_cashier_id_checked", login="pos_user")
+        self.assertEqual(order.o2o_pickup_state, "collected")
+        note = order.message_ids.filtered(lambda m: "without the pickup code" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn(f"{self.pos_user.name} checked the customer's ID", note.body)
+        self.assertIn("National ID card, phone lost", note.body)
+
     def test_pay_at_store_order_paid_once_and_collected(self):
         order = self._ready_order("FGHJK-67890")
         self.main_pos_config.with_user(self.pos_user).open_ui()
@@ -73,7 +84,11 @@ class TestPickupCashierTours(TestPointOfSaleHttpCommon):
             {"name": "Refund to online payment", "split_transactions": True, "o2o_refund_online": True}
         )
         self.main_pos_config.payment_method_ids |= refund_online
-        self.env["sale.order"].o2o_pos_pickup_collect(order.id, self.main_pos_config.id)
+        # Handed over at the store's other register: this one's session opens in the tour.
+        back_counter = self.main_pos_config.copy({"name": "Back counter"})
+        back_counter.open_ui()
+        back_counter.current_session_id.set_opening_control(0, None)
+        self.env["sale.order"].o2o_pos_pickup_collect(order.id, back_counter.id, order.o2o_pickup_code)
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("o2o_pickup_cashier_return")
         refund = self.env["pos.order"].search([("lines.sale_order_origin_id", "=", order.id)])

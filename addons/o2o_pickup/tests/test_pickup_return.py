@@ -44,7 +44,9 @@ class TestPickupReturn(O2oPickupCommon, HttpCase):
         self.no_refunds = False
         self.startPatcher(patch.object(Provider, "_compute_feature_support_fields", with_refunds))
         self.tx = self._pay_online(self.order)
-        self.env["sale.order"].o2o_pos_pickup_collect(self.order.id, self.config.id)
+        self.env["sale.order"].o2o_pos_pickup_collect(
+            self.order.id, self.config.id, self.order.o2o_pickup_code
+        )
         self.sale_line = self.order.order_line.filtered(lambda line: line.product_id == self.product_a)
 
     def _on_hand(self):

@@ -7,6 +7,8 @@ import { usePos } from "@point_of_sale/app/store/pos_hook";
 /**
  * Find a click & collect order by scanned QR, typed code or the customer's phone, then
  * hand it over (prepaid) or load it into the POS order to take what is still due.
+ * An order found by phone is handed over on its code, or on an ID check the cashier
+ * records with a reason (logged in the order's chatter with the cashier's name).
  */
 export class O2oPickupDialog extends Component {
     static template = "o2o_pickup.PickupDialog";
@@ -16,7 +18,7 @@ export class O2oPickupDialog extends Component {
     setup() {
         this.pos = usePos();
         this.notification = useService("notification");
-        this.state = useState({ query: "", orders: [], error: "", busy: false });
+        this.state = useState({ query: "", searched: "", orders: [], error: "", busy: false });
         this.inputRef = useRef("query");
         onMounted(() => this.inputRef.el?.focus());
     }
@@ -33,16 +35,39 @@ export class O2oPickupDialog extends Component {
                 this.pos.config.id,
             ]);
             this.state.error = result.error || "";
-            this.state.orders = result.orders || [];
+            this.state.searched = this.state.query.trim();
+            this.state.orders = (result.orders || []).map((order) => ({
+                ...order,
+                code: "",
+                idChecked: false,
+                idReason: "",
+            }));
         } finally {
             this.state.busy = false;
         }
     }
 
     async handOver(order) {
+        const proof = order.proven ? this.state.searched : order.code.trim();
+        const reason = !proof && order.idChecked ? order.idReason.trim() : "";
+        if (!proof && !reason) {
+            this.state.error = _t(
+                "Type the customer's pickup code, or tick “ID checked” and say which ID you saw."
+            );
+            return;
+        }
         this.state.busy = true;
         try {
-            await this.pos.data.call("sale.order", "o2o_pos_pickup_collect", [order.id, this.pos.config.id]);
+            const result = await this.pos.data.call("sale.order", "o2o_pos_pickup_collect", [
+                order.id,
+                this.pos.config.id,
+                proof || false,
+                reason || false,
+            ]);
+            if (result.error) {
+                this.state.error = result.error;
+                return;
+            }
         } catch (error) {
             this.state.error = error.data?.message || error.message || String(error);
             return;

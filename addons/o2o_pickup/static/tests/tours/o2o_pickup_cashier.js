@@ -82,3 +82,42 @@ registry.category("web_tour.tours").add("o2o_pickup_cashier_return", {
             ReceiptScreen.isShown(),
         ].flat(),
 });
+
+registry.category("web_tour.tours").add("o2o_pickup_cashier_id_checked", {
+    steps: () =>
+        [
+            ...findPickup("+84938222333"),
+            {
+                content: "found by phone: the code or an ID check is needed",
+                trigger: ".o_o2o_pickup_result .o_o2o_pickup_proof",
+            },
+            {
+                content: "hand over without proof is refused",
+                trigger: ".o_o2o_pickup_hand_over",
+                run: "click",
+            },
+            {
+                content: "the cashier is told what is missing",
+                trigger: ".o_o2o_pickup_error:contains(ID checked)",
+            },
+            {
+                content: "the customer has no code: check the ID",
+                trigger: ".o_o2o_pickup_id_checked",
+                run: "click",
+            },
+            {
+                content: "say which ID",
+                trigger: ".o_o2o_pickup_id_reason",
+                run: "edit National ID card, phone lost",
+            },
+            {
+                content: "hand over",
+                trigger: ".o_o2o_pickup_hand_over",
+                run: "click",
+            },
+            {
+                content: "the dialog closed",
+                trigger: ".product-screen:not(:has(.o_o2o_pickup_query))",
+            },
+        ].flat(),
+});
