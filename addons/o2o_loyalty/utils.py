@@ -1,5 +1,8 @@
 """Pure helpers of o2o_loyalty: lot arithmetic, proportions and tiers, without the ORM."""
 
+import hashlib
+import math
+
 from dateutil.relativedelta import relativedelta
 
 
@@ -48,3 +51,28 @@ def tier_for(value, tiers):
         if value >= threshold and (best_threshold is None or threshold >= best_threshold):
             best, best_threshold = key, threshold
     return best
+
+
+def parse_points(value, maximum=1e9):
+    """The number of points a shopper typed, or None when it is not a usable number.
+
+    Rejects what ``float()`` accepts but no balance can hold: nan, inf, negatives, zero,
+    amounts beyond ``maximum``.
+    """
+    try:
+        points = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(points) or points <= 0 or points > maximum:
+        return None
+    return points
+
+
+def code_guess_key(remote_addr, session_id):
+    """Whom wrong codes are counted for on the website: one browser session at one address.
+
+    Behind a proxy without ``proxy_mode`` every visitor has the proxy's address; the session
+    keeps them apart. The session id is hashed: it is a credential.
+    """
+    digest = hashlib.sha256((session_id or "").encode()).hexdigest()[:16]
+    return f"web:{remote_addr}:{digest}"

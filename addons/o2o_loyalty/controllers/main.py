@@ -3,6 +3,8 @@ from odoo.addons.website_sale.controllers.main import WebsiteSale
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request, route
 
+from ..utils import parse_points
+
 
 class O2oLoyaltyWebsiteSale(WebsiteSale):
     @route("/shop/o2o_loyalty/join", type="json", auth="public", website=True)
@@ -21,11 +23,10 @@ class O2oLoyaltyWebsiteSale(WebsiteSale):
         order = request.website.sale_get_order()
         if not order or order.partner_id != request.env.user.partner_id:
             return request.redirect("/shop/cart")
+        wanted = parse_points(points)
         try:
-            wanted = float(points or 0)
-        except ValueError:
-            wanted = 0.0
-        try:
+            if wanted is None:
+                raise UserError(request.env._("Choose how many points to spend."))
             order.sudo()._o2o_spend_points(wanted)
         except (UserError, ValidationError) as error:
             request.session["o2o_loyalty_error"] = error.args[0]

@@ -11,7 +11,7 @@ class PosConfig(models.Model):
         self.ensure_one()
         Card = self.env["loyalty.card"]
         key = f"pos:{self.id}"
-        if Card._o2o_code_throttled(key):
+        if not Card._o2o_code_attempt(key):
             return {
                 "successful": False,
                 "payload": {
@@ -22,6 +22,6 @@ class PosConfig(models.Model):
                 },
             }
         result = super().use_coupon_code(code, creation_date, partner_id, pricelist_id)
-        if not result.get("successful"):
-            Card._o2o_code_failed(key)
+        if result.get("successful"):
+            Card._o2o_code_found(key)
         return result

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import float_compare, float_is_zero
 
+from ..utils import code_guess_key
 from .loyalty_card import CODE_ATTEMPTS, ODOO_FLOW, transaction_flag
 
 LOYALTY_STATES = [
@@ -63,9 +64,9 @@ class SaleOrder(models.Model):
         return super()._update_programs_and_rewards()
 
     def _o2o_code_key(self):
-        """Who is guessing: the website visitor's address (staff in the back office are not limited)."""
+        """Who is guessing: the website visitor (staff in the back office are not limited)."""
         if request and getattr(request, "website", None) and request.httprequest:
-            return f"web:{request.httprequest.remote_addr}"
+            return code_guess_key(request.httprequest.remote_addr, request.session.sid)
         return None
 
     def _try_apply_code(self, code):
@@ -74,11 +75,11 @@ class SaleOrder(models.Model):
         key = self._o2o_code_key()
         if not key:
             return super()._try_apply_code(code)
-        if Card._o2o_code_throttled(key):
+        if not Card._o2o_code_attempt(key):
             return {"error": self.env._("Too many invalid codes: try again in %s minutes.", CODE_ATTEMPTS[1])}
         result = super()._try_apply_code(code)
-        if result.get("error") or result.get("not_found"):
-            Card._o2o_code_failed(key)
+        if not (result.get("error") or result.get("not_found")):
+            Card._o2o_code_found(key)
         return result
 
     def _get_claimable_rewards(self, forced_coupons=None):

@@ -7,4 +7,5 @@ from . import (
     test_pos,
     test_stock_rights,
     test_tours,
+    test_website_guard,
 )

@@ -3,6 +3,7 @@ from odoo.addons.o2o_base.tests.concurrency import run_concurrently
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
+from ..models.loyalty_card import CODE_ATTEMPTS
 from .common import make_membership, make_voucher_program
 
 
@@ -69,6 +70,10 @@ class TestSpendOnce(HttpCase):
             }
         )
 
+    def _read_write(self, query, args):
+        with self._cursor() as cr:
+            cr.execute(query, args)
+
     def _read(self, query, args):
         with self._cursor() as cr:
             cr.execute(query, args)
@@ -125,3 +130,86 @@ class TestSpendOnce(HttpCase):
         results = run_concurrently(self.env.cr.dbname, enroll)
         cards = {result for result, _attempts in results.values()}
         self.assertEqual(len(cards), 1, results)
+
+    def test_code_guesses_counted_atomically(self):
+        """Parallel wrong guesses of one visitor: the last allowed attempt passes once."""
+        key = "web:test-throttle"
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            for _i in range(CODE_ATTEMPTS[0] - 1):
+                env["loyalty.card"]._o2o_code_attempt(key)
+        self.addCleanup(self._read_write, "DELETE FROM o2o_loyalty_code_throttle WHERE key = %s", [key])
+
+        results = run_concurrently(self.env.cr.dbname, lambda env: env["loyalty.card"]._o2o_code_attempt(key))
+        allowed = [result for result, _attempts in results.values()]
+        self.assertEqual(sorted(allowed), [False, True], results)
+
+    def test_payment_confirmed_twice_earns_once(self):
+        """The provider's notification and the shopper's return confirm one payment at once."""
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            website = env["website"].search([("company_id", "=", env.company.id)], limit=1)
+            provider = (
+                env.ref("payment.payment_provider_transfer")
+                .sudo()
+                .copy(
+                    {
+                        "company_id": env.company.id,
+                        "state": "test",
+                        "journal_id": env["account.journal"]
+                        .search([("type", "=", "bank"), ("company_id", "=", env.company.id)], limit=1)
+                        .id,
+                    }
+                )
+            )
+            order = self._order(env)
+            order.website_id = website
+            tx = env["payment.transaction"].create(
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": env.ref("payment_custom.payment_method_wire_transfer").id,
+                    "amount": order.amount_total,
+                    "currency_id": order.currency_id.id,
+                    "partner_id": order.partner_id.id,
+                    "reference": f"{order.name}-concurrent",
+                    "sale_order_ids": [Command.set(order.ids)],
+                }
+            )
+            tx._set_pending()
+            ids = {"order": order.id, "tx": tx.id, "provider": provider.id}
+        self.addCleanup(
+            self._read_write,
+            "UPDATE payment_provider SET state = 'disabled' WHERE id = %s",
+            [ids["provider"]],
+        )
+
+        def confirm(env):
+            tx = env["payment.transaction"].browse(ids["tx"])
+            tx._set_done()
+            tx._check_amount_and_confirm_order()  # sale's post-processing of a done payment
+            return tx.sale_order_ids.state
+
+        results = run_concurrently(self.env.cr.dbname, confirm)
+        self.assertEqual({result for result, _attempts in results.values()}, {"sale"}, results)
+        self.assertEqual(
+            self._read("SELECT count(*) FROM sale_order WHERE id = %s AND state = 'sale'", [ids["order"]]),
+            [(1,)],
+        )
+        lots = self._read(
+            "SELECT points FROM o2o_loyalty_lot WHERE card_id = %s AND origin_model = 'sale.order' AND origin_id = %s",
+            [self.ids["card"], ids["order"]],
+        )
+        self.assertEqual(len(lots), 1, "the order earned once")
+        earned = lots[0][0]
+        self.assertGreater(earned, 0)
+        self.assertEqual(
+            self._read("SELECT points FROM loyalty_card WHERE id = %s", [self.ids["card"]]),
+            [(100.0 + earned,)],
+        )
+        self.assertEqual(
+            self._read(
+                "SELECT count(*) FROM loyalty_history WHERE card_id = %s AND o2o_kind = 'earn'",
+                [self.ids["card"]],
+            ),
+            [(1,)],
+        )
