@@ -3,9 +3,6 @@
 import base64
 import io
 import secrets
-import threading
-import time
-from collections import deque
 
 import qrcode
 import qrcode.image.svg
@@ -14,7 +11,7 @@ from stdnum.th import tin as th_tin
 from stdnum.vn import mst as vn_mst
 from werkzeug.urls import url_encode
 
-from .const import QR_HMAC_SCOPE, QR_MAX_LENGTH, QR_RATE_LIMIT, QR_RATE_WINDOW
+from .const import QR_HMAC_SCOPE, QR_MAX_LENGTH
 
 # Tax identifiers that Odoo's base_vat leaves unchecked (no check_vat_xx and no
 # stdnum ``vat`` alias), or checks only through a python-stdnum alias that older
@@ -96,29 +93,3 @@ def qr_url(env, value, fmt="png", size=None):
     if size:
         params["size"] = size
     return f"/o2o/qr/{fmt}?{url_encode(params)}"
-
-
-class RateLimiter:
-    """At most ``limit`` hits per key in a sliding window of ``window`` seconds.
-
-    Kept in the worker's memory: it bounds what one client costs one worker, which is
-    what a CPU-bound public route needs; it is not an account lockout.
-    """
-
-    def __init__(self, limit=QR_RATE_LIMIT, window=QR_RATE_WINDOW, max_keys=10000):
-        self.limit, self.window, self.max_keys = limit, window, max_keys
-        self._hits = {}
-        self._lock = threading.Lock()
-
-    def allow(self, key, now=None):
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            if len(self._hits) >= self.max_keys and key not in self._hits:
-                self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > now - self.window}
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return False
-            hits.append(now)
-            return True

@@ -1,11 +1,8 @@
 from odoo import http
 from odoo.http import request
 
-from ..const import QR_MAX_LENGTH
-from ..utils import RateLimiter, qr_check_signature, qr_image
-
-# Per worker: rendering is CPU work that one client must not monopolise.
-_qr_rate = RateLimiter()
+from ..const import QR_MAX_LENGTH, QR_RATE_LIMIT, QR_RATE_WINDOW
+from ..utils import qr_check_signature, qr_image
 
 
 class O2oQrController(http.Controller):
@@ -21,7 +18,12 @@ class O2oQrController(http.Controller):
         def bad_request(message, status=400):
             return request.make_json_response({"error": message}, status=status)
 
-        if not _qr_rate.allow(request.httprequest.remote_addr):
+        # Counted in the database: every worker and server of the shop shares the count.
+        if (
+            not request.env["o2o.rate.limit"]
+            .sudo()
+            ._o2o_hit(f"qr:{request.httprequest.remote_addr}", QR_RATE_LIMIT, QR_RATE_WINDOW)
+        ):
             return bad_request(request.env._("Too many QR codes asked: try again in a minute."), status=429)
         if fmt not in ("png", "svg"):
             return bad_request(request.env._("The QR format must be png or svg."))

@@ -8,3 +8,4 @@ from . import pos_order
 from . import ir_qweb
 from . import o2o_order_report
 from . import o2o_partner_duplicate
+from . import o2o_rate_limit

@@ -3,8 +3,8 @@ import base64
 from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import hmac
 
-from ..controllers import main as qr_main
-from ..utils import RateLimiter, qr_data_uri, qr_image, qr_url
+from ..const import QR_RATE_LIMIT
+from ..utils import qr_data_uri, qr_image, qr_url
 
 
 @tagged("post_install", "-at_install", "o2o")
@@ -77,14 +77,23 @@ class TestQr(HttpCase):
         self.assertEqual(self.url_open(qr_url(self.env, fits)).status_code, 200)
 
     def test_qr_route_rate_limited(self):
-        qr_main._qr_rate._hits.clear()
-        self.addCleanup(qr_main._qr_rate._hits.clear)
-        limit = qr_main._qr_rate.limit
+        """Issue 11, point 10: the public QR route answers 429 past its limit, per client address."""
         url = qr_url(self.env, "PICKUP-42")
-        statuses = [self.url_open(url).status_code for _i in range(limit + 1)]
-        self.assertEqual(statuses[:limit], [200] * limit)
-        self.assertEqual(statuses[limit], 429)
-        limiter = RateLimiter(limit=2, window=60)
-        self.assertEqual([limiter.allow("a", now=t) for t in (0, 1, 2)], [True, True, False])
-        self.assertTrue(limiter.allow("b", now=2), "per client")
-        self.assertTrue(limiter.allow("a", now=61), "the window slides")
+        statuses = [self.url_open(url).status_code for _i in range(QR_RATE_LIMIT + 1)]
+        self.assertEqual(statuses[:QR_RATE_LIMIT], [200] * QR_RATE_LIMIT)
+        self.assertEqual(statuses[QR_RATE_LIMIT], 429)
+        self.assertIn("Too many", self.url_open(url).json()["error"])
+
+    def test_rate_limit_window_and_keys(self):
+        """The count lives in the database (every worker and server shares it), per key and window."""
+        Limit = self.env["o2o.rate.limit"]
+        self.assertEqual([Limit._o2o_hit("test:a", 2, 60) for _i in range(3)], [True, True, False])
+        self.assertTrue(Limit._o2o_hit("test:b", 2, 60), "per key")
+        row = Limit.search([("key", "=", "test:a")])
+        self.assertEqual(row.hits, 3)
+        self.env.cr.execute(
+            "UPDATE o2o_rate_limit SET window_start = window_start - INTERVAL '61 seconds' WHERE key = 'test:a'"
+        )
+        self.assertTrue(Limit._o2o_hit("test:a", 2, 60), "a new window starts afresh")
+        Limit._gc_o2o_rate_limits()
+        self.assertTrue(Limit.search_count([("key", "=", "test:a")]), "recent rows are kept")
