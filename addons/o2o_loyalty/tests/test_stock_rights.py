@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import O2oLoyaltyCommon
@@ -25,9 +26,14 @@ class TestStockRights(O2oLoyaltyCommon):
                 "name": "Kho Quận 1",
                 "login": "stock_own_docs",
                 "company_id": self.company.id,
-                "company_ids": [(6, 0, self.company.ids)],
+                "company_ids": [Command.set(self.company.ids)],
                 "groups_id": [
-                    (6, 0, [self.env.ref("stock.group_stock_manager").id, self.env.ref("sales_team.group_sale_salesman").id])
+                    Command.set(
+                        [
+                            self.env.ref("stock.group_stock_manager").id,
+                            self.env.ref("sales_team.group_sale_salesman").id,
+                        ]
+                    )
                 ],
             }
         )
