@@ -1,6 +1,13 @@
+from urllib.parse import parse_qsl, urlsplit
+
+from odoo.addons.o2o_base.utils import qr_check_signature
 from odoo.tests import tagged
 
 from .common import O2oLoyaltyCommon, make_voucher_program
+
+
+def parse_qs(url):
+    return dict(parse_qsl(urlsplit(url).query))
 
 
 @tagged("post_install", "-at_install", "o2o")
@@ -187,3 +194,38 @@ class TestPosLoyalty(O2oLoyaltyCommon):
             )
         )
         self.assertIn("1 time(s) per customer", order.o2o_loyalty_conflict)
+
+
+@tagged("post_install", "-at_install", "o2o")
+class TestPosReceiptQr(O2oLoyaltyCommon):
+    """The next-order coupon printed on a POS receipt carries a QR the public route renders."""
+
+    def test_receipt_coupon_qr_is_signed(self):
+        """Issue 11, point 10: /o2o/qr renders only what the suite signed, the receipt's coupon included."""
+        program = make_voucher_program(
+            self.env, "Next visit 5% off", company_id=self.company.id, applies_on="future", trigger="auto"
+        )
+        program.program_type = "next_order_coupons"
+        if not self.config.current_session_id:
+            self.open_new_session()
+        data = self.create_ui_order_data([(self.product_a, 1)], customer=self.member)
+        order = self.env["pos.order"].browse(self.env["pos.order"].sync_from_ui([data])["pos.order"][0]["id"])
+        result = order.confirm_coupon_programs(
+            {"-1": {"points": 1, "program_id": program.id, "coupon_id": -1, "barcode": ""}}
+        )
+        (info,) = result["new_coupon_info"]
+        url = info["o2o_qr_url"]
+        self.assertTrue(url.startswith("/o2o/qr/png?"))
+        self.assertIn("sig=", url)
+        coupon = self.env["loyalty.card"].search([("program_id", "=", program.id)])
+        self.assertEqual(info["code"], coupon.code)
+        self.assertTrue(
+            qr_check_signature(
+                self.env, f"{order.get_base_url()}/coupon/{coupon.code}", parse_qs(url)["sig"]
+            ),
+            "the route will render it",
+        )
+        self.assertFalse(
+            qr_check_signature(self.env, f"{order.get_base_url()}/coupon/OTHER-CODE", parse_qs(url)["sig"]),
+            "the signature is of this coupon only",
+        )
