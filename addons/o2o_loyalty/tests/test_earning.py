@@ -92,8 +92,8 @@ class TestEarning(O2oLoyaltyCommon):
         self._paid(joined)
         self.assertEqual(guest._o2o_member_card().points, 100)
 
-    def test_matching_guest_phone_does_not_enroll_someone_else(self):
-        someone = self._customer("Võ Thị Lan", phone="0988 222 333", company_id=self.company.id)
+    def _guest_checkout_joining(self, name, phone):
+        """A guest checks out on the website, typing ``phone``, and ticks "become a member"."""
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.website.user_id.partner_id.id,
@@ -110,36 +110,21 @@ class TestEarning(O2oLoyaltyCommon):
             self.env["res.partner"]
             .with_user(self.website.user_id)
             .sudo()
-            .create({"name": "Guest", "phone": "0988 222 333", "country_id": self.vn.id})
+            .create({"name": name, "phone": phone, "country_id": self.vn.id})
         )
         order.write({"partner_id": guest.id, "o2o_loyalty_join": True})
         order.action_confirm()
         self._paid(order)
+        return guest
+
+    def test_matching_guest_phone_does_not_enroll_someone_else(self):
+        someone = self._customer("Võ Thị Lan", phone="0988 222 333", company_id=self.company.id)
+        guest = self._guest_checkout_joining("Guest", "0988 222 333")
         self.assertEqual(guest.parent_id, someone, "the order still counts for the customer")
         self.assertFalse(someone._o2o_member_card(), "the guest's opt-in does not enroll someone else")
 
     def test_matching_guest_opt_in_enrolls_new_customer(self):
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.website.user_id.partner_id.id,
-                "company_id": self.company.id,
-                "website_id": self.website.id,
-                "order_line": [
-                    Command.create(
-                        {"product_id": self.product_a.id, "product_uom_qty": 10, "price_unit": 10.0}
-                    )
-                ],
-            }
-        )
-        guest = (
-            self.env["res.partner"]
-            .with_user(self.website.user_id)
-            .sudo()
-            .create({"name": "New guest", "phone": "0988 444 555", "country_id": self.vn.id})
-        )
-        order.write({"partner_id": guest.id, "o2o_loyalty_join": True})
-        order.action_confirm()
-        self._paid(order)
+        guest = self._guest_checkout_joining("New guest", "0988 444 555")
         self.assertEqual(guest._o2o_member_card().points, 100)
 
     def test_tier_multiplier(self):
