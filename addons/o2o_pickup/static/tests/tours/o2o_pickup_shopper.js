@@ -61,5 +61,13 @@ registry.category("web_tour.tours").add("o2o_pickup_shopper", {
             content: "the portal shows the QR code",
             trigger: '.o_o2o_pickup_card img[src^="data:image/png;base64,"]',
         },
+        {
+            // The page's chatter fetches its messages last: the tour ends once they are in,
+            // not with a request still open when the browser closes.
+            content: "the order's messages are loaded",
+            trigger:
+                "#chatterRoot:shadow .o-mail-Message, #chatterRoot:shadow .o-mail-Thread-empty:contains(The conversation is empty)",
+            timeout: 20000,
+        },
     ],
 });
