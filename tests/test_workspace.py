@@ -62,6 +62,23 @@ def test_skips_fail_unless_an_optional_odoo_module_is_missing(cli):
     assert failed == 1 and "stopped before reporting" in problems[0]
 
 
+def test_only_odoos_own_tours_may_log_an_error_after_they_passed(cli):
+    after = (
+        "2026-12-03 16:17:39,891 1 ERROR o2o_compat_1 odoo.addons.website_sale_loyalty.tests.t.T.test_x"
+        ".browser: Error received after termination: TypeError: Cannot read properties of undefined"
+    )
+    other = "2026-12-03 16:17:39,891 1 ERROR o2o_compat_1 odoo.sql_db: bad query"
+    odoo_suites = {"allowed_skip": cli.ODOO_ALLOWED_SKIPS, "allowed_error": cli.ODOO_AFTER_TOUR_ERRORS}
+    passed, failed, _skipped, problems = cli.summarise_odoo_run(
+        0, (0, 0, 10), [], [after], None, "log", **odoo_suites
+    )
+    assert (passed, failed) == (10, 0) and "listed, not counted" in problems[0]
+    assert cli.summarise_odoo_run(0, (0, 0, 10), [], [after, other], None, "log", **odoo_suites)[1] == 1
+    assert cli.summarise_odoo_run(0, (0, 0, 10), [], [after], None, "log")[1] == 1, (
+        "our own tours stay strict"
+    )
+
+
 def _follow(cli, script, monkeypatch, **limits):
     for name, value in limits.items():
         monkeypatch.setenv(name, str(value))
