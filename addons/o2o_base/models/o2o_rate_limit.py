@@ -38,6 +38,13 @@ class O2oRateLimit(models.Model):
         )
         return self.env.cr.fetchone()[0] <= limit
 
+    @api.model
+    def _o2o_give_back(self, key):
+        """Take back one hit of ``key`` (a lookup that proved legitimate, such as a code found)."""
+        self.env.cr.execute(
+            "UPDATE o2o_rate_limit SET hits = GREATEST(hits - 1, 0) WHERE key = %s", [key[:200]]
+        )
+
     @api.autovacuum
     def _gc_o2o_rate_limits(self):
         self.env.cr.execute(

@@ -95,18 +95,9 @@ class LoyaltyCard(models.Model):
         ]
 
     def init(self):
-        # Code lookups per guesser and time window, shared by every worker and server (no
-        # process memory); one row per guesser, so that concurrent guesses queue on it.
-        self.env.cr.execute(
-            """
-            DROP TABLE IF EXISTS o2o_loyalty_code_attempt;
-            CREATE TABLE IF NOT EXISTS o2o_loyalty_code_throttle (
-                key VARCHAR PRIMARY KEY,
-                window_start TIMESTAMP NOT NULL,
-                attempts INTEGER NOT NULL
-            );
-            """
-        )
+        # Wrong codes are counted by o2o_base's rate limit now; the raw tables of earlier
+        # versions go.
+        self.env.cr.execute("DROP TABLE IF EXISTS o2o_loyalty_code_attempt, o2o_loyalty_code_throttle")
         # One member card per customer and program, guarded by the database.
         self.env.cr.execute(
             """
@@ -124,38 +115,15 @@ class LoyaltyCard(models.Model):
     def _o2o_code_attempt(self, key):
         """Count a code lookup of ``key`` (a visitor, a register); False when it typed too many lately.
 
-        The count is taken and raised in one statement on the guesser's row: a concurrent
-        guess waits for this transaction, then is retried by Odoo and sees the new count, so
-        parallel guesses cannot all pass. A lookup that finds its code gives its attempt back.
+        Counted by o2o_base's rate limit, one upsert on the guesser's row: parallel guesses
+        queue on it, so they cannot all pass. A lookup that finds its code gives its attempt back.
         """
         attempts, minutes = CODE_ATTEMPTS
-        self.env.cr.execute(
-            """
-            INSERT INTO o2o_loyalty_code_throttle AS t (key, window_start, attempts)
-            VALUES (%(key)s, now() AT TIME ZONE 'UTC', 1)
-            ON CONFLICT (key) DO UPDATE SET
-                attempts = CASE WHEN t.window_start < EXCLUDED.window_start - %(window)s
-                                THEN 1 ELSE t.attempts + 1 END,
-                window_start = CASE WHEN t.window_start < EXCLUDED.window_start - %(window)s
-                                    THEN EXCLUDED.window_start ELSE t.window_start END
-            RETURNING attempts
-            """,
-            {"key": key, "window": timedelta(minutes=minutes)},
-        )
-        return self.env.cr.fetchone()[0] <= attempts
+        return self.env["o2o.rate.limit"].sudo()._o2o_hit(key, attempts, minutes * 60)
 
     @api.model
     def _o2o_code_found(self, key):
-        self.env.cr.execute(
-            "UPDATE o2o_loyalty_code_throttle SET attempts = GREATEST(attempts - 1, 0) WHERE key = %s", [key]
-        )
-
-    @api.autovacuum
-    def _gc_o2o_code_attempts(self):
-        self.env.cr.execute(
-            "DELETE FROM o2o_loyalty_code_throttle "
-            "WHERE window_start < (now() AT TIME ZONE 'UTC') - interval '1 day'"
-        )
+        self.env["o2o.rate.limit"].sudo()._o2o_give_back(key)
 
     # ------------------------------------------------------------------
     # Computes

@@ -138,7 +138,7 @@ class TestSpendOnce(HttpCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             for _i in range(CODE_ATTEMPTS[0] - 1):
                 env["loyalty.card"]._o2o_code_attempt(key)
-        self.addCleanup(self._read_write, "DELETE FROM o2o_loyalty_code_throttle WHERE key = %s", [key])
+        self.addCleanup(self._read_write, "DELETE FROM o2o_rate_limit WHERE key = %s", [key])
 
         results = run_concurrently(self.env.cr.dbname, lambda env: env["loyalty.card"]._o2o_code_attempt(key))
         allowed = [result for result, _attempts in results.values()]
