@@ -12,5 +12,6 @@ from . import (
     test_pickup_return,
     test_pickup_slot_concurrency,
     test_pickup_slots,
+    test_pickup_store_selector,
     test_pickup_tours,
 )
