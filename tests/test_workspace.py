@@ -126,3 +126,73 @@ def test_odoo_running_past_its_time_limit_is_stopped(cli, monkeypatch):
     assert returncode < 0
     assert "O2O_TEST_TIMEOUT" in hang
     assert took < 30
+
+
+def test_failed_test_lines_name_the_test_to_run_again(cli):
+    fail = (
+        "2026-12-07 03:42:21,843 10421 ERROR o2o_compat_pos_1 odoo.addons.point_of_sale.tests."
+        "test_pos_cash_rounding: FAIL: TestPosCashRounding.test_cash_rounding_halfup_add_invoice_line "
+    )
+    error = "2026-12-07 03:42:21,843 1 ERROR db odoo.addons.pos_sale.tests.test_pos_sale_flow: ERROR: TestPoSSale.test_x"
+    assert cli.FAILED_TEST_RE.search(fail).groups() == (
+        "point_of_sale",
+        "TestPosCashRounding",
+        "test_cash_rounding_halfup_add_invoice_line",
+    )
+    assert cli.FAILED_TEST_RE.search(error).groups() == ("pos_sale", "TestPoSSale", "test_x")
+    # A class that failed to set up names no single test: nothing is run again for it.
+    setup = "2026-12-07 03:42:21,843 1 ERROR db odoo.addons.pos_sale.tests.t: ERROR: setUpClass (odoo.addons.pos_sale.tests.t.T)"
+    assert not cli.FAILED_TEST_RE.search(setup)
+
+
+def _fake_test_command(cli, monkeypatch, tmp_path, outcomes):
+    """./o2o test with Odoo's runs replaced by ``outcomes[(dbname prefix)]`` (one per call)."""
+    calls = []
+
+    def fake_run(odoo, env, params, dbname, modules, log_path, tags=None, extra=(), prefix="", failures=None):
+        key = dbname.rsplit("_", 1)[0] if not dbname.endswith("_again") else "again"
+        calls.append((key, tags))
+        result, failed_tests = outcomes[key].pop(0)
+        if failures is not None:
+            failures.extend(failed_tests)
+        return result
+
+    monkeypatch.setattr(cli, "pip_install", lambda *a: None)
+    monkeypatch.setattr(cli, "find_browser", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(cli.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(cli, "find_odoo", lambda: ([sys.executable, "-m", "odoo"], {}))
+    monkeypatch.setattr(cli, "find_postgres", lambda: {})
+    monkeypatch.setattr(cli, "drop_database", lambda params, name: None)
+    monkeypatch.setattr(cli, "run_pytest", lambda path: (0, 0))
+    monkeypatch.setattr(cli, "run_odoo_tests", fake_run)
+    monkeypatch.setattr(cli, "VAR", tmp_path)
+    args = type("Args", (), {"modules": None, "jobs": 1, "no_odoo_suites": False, "keep_db": False})
+    return cli.cmd_test(args), calls
+
+
+def test_odoos_own_tests_failing_beside_another_run_are_run_again_alone(cli, monkeypatch, tmp_path, capsys):
+    tour = ("point_of_sale", "TestPosCashRounding", "test_invoice_tour")
+    failed_line = "2026-12-07 03:42:21,843 1 ERROR db odoo.addons.point_of_sale.tests.t: FAIL: TestPosCashRounding.test_invoice_tour"
+    passed = (0, (0, 0, 40), [], [], None)
+    outcomes = {
+        "o2o_compat_pos": [((1, (1, 0, 40), [], [failed_line], None), [tour])],
+        "o2o_test": [(passed, [])],
+        "o2o_compat": [(passed, [])],
+        "again": [((0, (0, 0, 1), [], [], None), [])],
+    }
+    code, calls = _fake_test_command(cli, monkeypatch, tmp_path, outcomes)
+    out = capsys.readouterr().out
+    assert code == 0
+    assert ("again", ["/point_of_sale:TestPosCashRounding.test_invoice_tour"]) in calls
+    assert "passed alone" in out and "120 passed, 0 failed" in out
+
+    # Failing again alone: counted. Our own suite's failures are never run again.
+    outcomes["o2o_compat_pos"] = [((1, (1, 0, 40), [], [failed_line], None), [tour])]
+    outcomes["o2o_test"] = [((1, (1, 0, 40), [], [], None), [("o2o_base", "TestX", "test_y")])]
+    outcomes["o2o_compat"] = [(passed, [])]
+    outcomes["again"] = [((1, (1, 0, 1), [], [], None), [tour])]
+    code, calls = _fake_test_command(cli, monkeypatch, tmp_path, outcomes)
+    out = capsys.readouterr().out
+    assert code == 1
+    assert [key for key, _tags in calls].count("again") == 1
+    assert "failed again when run alone" in out and "118 passed, 2 failed" in out
