@@ -18,7 +18,8 @@ class DeliveryCarrier(models.Model):
         shopper_placed = bool(partner_address._o2o_geo_localize_once())
         self.warehouse_ids.partner_id._o2o_geo_localize_once()
         # What could be placed is placed: Odoo's own calls would only ask the geocoder again.
-        locations = super(DeliveryCarrier, self.with_context(o2o_geo_localized=True))._in_store_get_close_locations(
+        placed = self.with_context(o2o_geo_localized=True)
+        locations = super(DeliveryCarrier, placed)._in_store_get_close_locations(
             partner_address.with_context(o2o_geo_localized=True), product_id=product_id
         )
         state = partner_address.state_id.code

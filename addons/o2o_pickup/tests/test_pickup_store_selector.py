@@ -72,7 +72,10 @@ class TestPickupStoreSelector(O2oPickupCommon):
     def _lookup(self, geocoder):
         """The store selector's lookup, with Odoo's geocoder switched on as outside tests."""
         order = self._pickup_order([(self.product_a, 1)], confirm=False)
-        with patch(NOMINATIM_GET, geocoder), MockRequest(self.env, website=self.website, sale_order_id=order.id):
+        with (
+            patch(NOMINATIM_GET, geocoder),
+            MockRequest(self.env, website=self.website, sale_order_id=order.id),
+        ):
             result = order.with_context(force_geo_localize=True)._get_pickup_locations()
         return result
 
