@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -28,9 +30,12 @@ class O2oPickupSlot(models.Model):
 
     @api.depends("store_id", "start", "end")
     def _compute_display_name(self):
+        # In the store's time zone, as checkout offers it: a shopper or clerk in another zone
+        # (or with none, as new portal users) must not read 08:00 for a 15:00 pickup.
         for slot in self:
-            start = fields.Datetime.context_timestamp(slot, slot.start)
-            end = fields.Datetime.context_timestamp(slot, slot.end)
+            tz = slot.store_id._o2o_pickup_tz()
+            start = pytz.utc.localize(slot.start).astimezone(tz)
+            end = pytz.utc.localize(slot.end).astimezone(tz)
             slot.display_name = f"{slot.store_id.name}: {start:%Y-%m-%d %H:%M}-{end:%H:%M}"
 
     @api.model

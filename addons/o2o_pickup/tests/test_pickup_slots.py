@@ -82,6 +82,14 @@ class TestPickupSlots(O2oPickupCommon):
         self.assertIn("Mon 02/03 13:00-14:00", str(mail.body))
         self.assertEqual(order.o2o_channel_type, "website")
 
+    def test_slot_named_in_the_store_time_zone(self):
+        # 06:00 UTC is 13:00 in Ho Chi Minh City, whatever the reader's own time zone.
+        order = self._pickup_order([(self.product_a, 1)], start=datetime(2026, 3, 2, 6, 0))
+        for tz in (False, "UTC", "Europe/Paris"):
+            slot = order.o2o_pickup_slot_id.with_context(tz=tz)
+            slot.invalidate_recordset(["display_name"])
+            self.assertEqual(slot.display_name, "Store Q1: 2026-03-02 13:00-14:00")
+
     def test_checkout_rechecks_slot(self):
         order = self._pickup_order([(self.product_a, 1)], confirm=False)
         order._o2o_pickup_check_slot()  # no choice yet: the earliest slot will be booked
