@@ -50,3 +50,20 @@ class TestPickupShopperTour(HttpCase):
         self.assertEqual(order.o2o_pickup_store_id, self.store)
         self.assertEqual(order.o2o_pickup_slot_id.start, second_slot)
         self.assertTrue(order.o2o_pickup_code)
+
+    def test_shopper_pays_online_and_collects_without_paying_again(self):
+        # The demo instance (./o2o run, and the database of these tests) adds Odoo's demo
+        # provider in test mode: a shopper can pay online without a real provider.
+        demo = self.env.ref("payment.payment_provider_demo")
+        self.assertEqual((demo.code, demo.state, demo.is_published), ("demo", "test", True))
+        self.start_tour("/", "o2o_pickup_shopper_online", login=self.shopper.login)
+        order = self.env["sale.order"].search(
+            [("partner_id", "=", self.shopper.partner_id.id), ("o2o_pickup_state", "!=", False)]
+        )
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.o2o_pickup_state, "confirmed")
+        self.assertEqual(order.transaction_ids.provider_id, demo)
+        self.assertEqual(order.transaction_ids.state, "done")
+        self.assertTrue(order.currency_id.is_zero(order.amount_unpaid), "nothing left to pay at the counter")
+        self.assertTrue(order.o2o_pickup_code)
