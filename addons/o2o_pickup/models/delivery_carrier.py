@@ -18,15 +18,14 @@ class DeliveryCarrier(models.Model):
         shopper_placed = bool(partner_address._o2o_geo_localize_once())
         self.warehouse_ids.partner_id._o2o_geo_localize_once()
         # What could be placed is placed: Odoo's own calls would only ask the geocoder again.
-        placed = self.with_context(o2o_geo_localized=True)
-        locations = super(DeliveryCarrier, placed)._in_store_get_close_locations(
+        carrier = self.with_context(o2o_geo_localized=True)
+        locations = super(DeliveryCarrier, carrier)._in_store_get_close_locations(
             partner_address.with_context(o2o_geo_localized=True), product_id=product_id
         )
         state = partner_address.state_id.code
         city = (partner_address.city or "").strip().casefold()
         for location in locations:
-            placed = shopper_placed and bool(location["latitude"] or location["longitude"])
-            if not placed:
+            if not (shopper_placed and (location["latitude"] or location["longitude"])):
                 location["distance"] = None
             # Owl shows "false" for a store without a postcode.
             location["zip_code"] = location["zip_code"] or ""

@@ -1,5 +1,3 @@
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -33,9 +31,7 @@ class O2oPickupSlot(models.Model):
         # In the store's time zone, as checkout offers it: a shopper or clerk in another zone
         # (or with none, as new portal users) must not read 08:00 for a 15:00 pickup.
         for slot in self:
-            tz = slot.store_id._o2o_pickup_tz()
-            start = pytz.utc.localize(slot.start).astimezone(tz)
-            end = pytz.utc.localize(slot.end).astimezone(tz)
+            start, end = slot.store_id._o2o_local(slot.start), slot.store_id._o2o_local(slot.end)
             slot.display_name = f"{slot.store_id.name}: {start:%Y-%m-%d %H:%M}-{end:%H:%M}"
 
     @api.model

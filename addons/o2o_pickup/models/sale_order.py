@@ -2,7 +2,6 @@ import calendar
 import logging
 from datetime import timedelta
 
-import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -154,12 +153,10 @@ class SaleOrder(models.Model):
         if needs_transfer and not store.o2o_pickup_allow_transfer:
             return []
         extra = store.o2o_pickup_transfer_hours if needs_transfer else 0.0
-        tz = store._o2o_pickup_tz()
         options = []
         selected = self.o2o_pickup_requested_start
         for slot in store.o2o_get_pickup_slots(days=7, extra_lead_hours=extra):
-            start = pytz.utc.localize(slot["start"]).astimezone(tz)
-            end = pytz.utc.localize(slot["end"]).astimezone(tz)
+            start, end = store._o2o_local(slot["start"]), store._o2o_local(slot["end"])
             options.append(
                 {
                     "value": fields.Datetime.to_string(slot["start"]),
@@ -657,9 +654,8 @@ class SaleOrder(models.Model):
         slot = self.o2o_pickup_slot_id
         if not slot:
             return ""
-        tz = self.o2o_pickup_store_id._o2o_pickup_tz()
-        start = pytz.utc.localize(slot.start).astimezone(tz)
-        end = pytz.utc.localize(slot.end).astimezone(tz)
+        store = self.o2o_pickup_store_id
+        start, end = store._o2o_local(slot.start), store._o2o_local(slot.end)
         return f"{format_date(self.env, start.date(), date_format='EEE dd/MM')} {start:%H:%M}-{end:%H:%M}"
 
     def _o2o_pickup_pos_data(self, config):

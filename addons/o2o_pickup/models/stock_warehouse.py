@@ -59,6 +59,10 @@ class StockWarehouse(models.Model):
     def _o2o_pickup_tz(self):
         return pytz.timezone(self.opening_hours.tz or self.partner_id.tz or "UTC")
 
+    def _o2o_local(self, utc_naive):
+        """A naive UTC datetime (as Odoo stores them) in the store's time zone."""
+        return pytz.utc.localize(utc_naive).astimezone(self._o2o_pickup_tz())
+
     def o2o_get_pickup_slots(self, now=None, days=7, extra_lead_hours=0.0):
         """The pickup slots of the store from ``now`` on, with their availability.
 
@@ -147,7 +151,7 @@ class StockWarehouse(models.Model):
         earliest = self.o2o_get_earliest_pickup(products_qty)
         if not earliest:
             return ""
-        start = pytz.utc.localize(earliest["start"]).astimezone(self._o2o_pickup_tz())
+        start = self._o2o_local(earliest["start"])
         return f"{format_date(self.env, start.date(), date_format='EEE dd/MM')} {start:%H:%M}"
 
     def _o2o_has_stock(self, products_qty):
