@@ -1,5 +1,7 @@
 from . import (
+    test_newcomer_journey,
     test_pickup_cancel,
+    test_pickup_cashier_rights,
     test_pickup_codes,
     test_pickup_collect_concurrency,
     test_pickup_flow,
