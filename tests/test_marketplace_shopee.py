@@ -428,7 +428,7 @@ def add_catalogue(sim, items=130, models_every=10):
                 name=f"Item {index}",
                 price="99000",
                 stock=index,
-                barcode="8935001800011" if index == 1 else None,
+                barcode="8935001800019" if index == 1 else None,
             )
 
 
@@ -447,7 +447,7 @@ def test_iter_listings_pages_items_and_models(sim, shop):
         "Item 1",
         Decimal(99000),
         1,
-        "8935001800011",
+        "8935001800019",
     )
     assert by_key["300002"].barcode is None
     model = by_key["300010/3000102"]

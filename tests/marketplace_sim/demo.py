@@ -18,10 +18,10 @@ DEMO_SHOPS = [
 
 # The o2o_base demo products (internal reference, barcode, name, price in VND).
 DEMO_PRODUCTS = [
-    ("O2O-TS-01", "8935001800011", "Áo thun O2O", 199000),
-    ("O2O-CAP-01", "8935001800028", "Mũ lưỡi trai O2O", 149000),
-    ("O2O-BAG-01", "8935001800035", "Túi vải O2O", 99000),
-    ("O2O-COF-500", "8935001800042", "Cà phê rang xay 500g", 180000),
+    ("O2O-TS-01", "8935001800019", "Áo thun O2O", 199000),
+    ("O2O-CAP-01", "8935001800026", "Mũ lưỡi trai O2O", 149000),
+    ("O2O-BAG-01", "8935001800033", "Túi vải O2O", 99000),
+    ("O2O-COF-500", "8935001800040", "Cà phê rang xay 500g", 180000),
 ]
 
 BUYERS = [

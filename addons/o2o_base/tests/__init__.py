@@ -3,6 +3,7 @@ from . import (
     test_customer_concurrency,
     test_customer_link,
     test_dashboard,
+    test_demo,
     test_merge,
     test_phone,
     test_pos_tour,
