@@ -58,7 +58,9 @@ class TestNewcomerJourney(HttpCase):
         self.assertEqual(charged.lines.sale_order_origin_id, at_store, "only the guest was charged")
         self.assertEqual(len(charged), 1, "once")
         self.assertAlmostEqual(charged.amount_paid, at_store.amount_total)
-        self.assertEqual(charged.payment_ids.payment_method_id, self.env.ref("o2o_base.payment_method_cash_hcm_q1"))
+        self.assertEqual(
+            charged.payment_ids.payment_method_id, self.env.ref("o2o_base.payment_method_cash_hcm_q1")
+        )
         self.assertTrue(at_store.currency_id.is_zero(at_store.amount_unpaid))
         self.assertTrue(prepaid.currency_id.is_zero(prepaid.amount_unpaid))
         id_note = prepaid.message_ids.filtered(lambda m: "checked the customer's ID" in (m.body or ""))

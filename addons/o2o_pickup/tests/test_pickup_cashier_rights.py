@@ -11,7 +11,11 @@ class TestPickupCashierRights(TransactionCase):
         super().setUp()
         self.cashier = self.env.ref("o2o_base.user_cashier")
         self.assertTrue(self.cashier.has_group("point_of_sale.group_pos_user"))
-        for group in ("sales_team.group_sale_salesman", "stock.group_stock_user", "account.group_account_invoice"):
+        for group in (
+            "sales_team.group_sale_salesman",
+            "stock.group_stock_user",
+            "account.group_account_invoice",
+        ):
             self.assertFalse(self.cashier.has_group(group), f"the demo cashier is not in {group}")
         self.pickup = self.env.ref("o2o_pickup.sale_order_pickup_binh")
         self.other = self.env.ref("o2o_base.sale_order_web_an")
