@@ -715,7 +715,7 @@ class LoyaltyCard(models.Model):
                 card._o2o_open_lot(
                     points,
                     origin=self.env._("Demo order on %s", label),
-                    amount=points * 10000,
+                    amount=points * card.program_id._o2o_demo_money_per_point(),
                     channel=channel,
                     store=store if channel == "store" else None,
                     date=date,

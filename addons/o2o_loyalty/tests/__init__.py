@@ -3,6 +3,7 @@ from . import (
     test_earning,
     test_expiry_tiers,
     test_ledger,
+    test_newcomer_member,
     test_portal_access,
     test_pos,
     test_stock_rights,
