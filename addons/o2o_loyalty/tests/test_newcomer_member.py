@@ -13,6 +13,11 @@ class TestNewcomerMember(HttpCase):
         self.assertEqual(card.partner_id, shopper)
         self.assertEqual(card.points, 245, "the demo history: store, website and Shopee")
         self.assertEqual(card.o2o_tier_id.name, "Member")
+        self.assertEqual(
+            self.env["loyalty.program"].search([("program_type", "=", "loyalty")]),
+            program,
+            "one loyalty programme: no second card or balance beside the membership",
+        )
         before = self.env["sale.order"].search([("partner_id", "=", shopper.id)])
 
         self.start_tour("/my", "o2o_newcomer_member", login="shopper")
