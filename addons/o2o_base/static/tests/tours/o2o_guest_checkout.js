@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { fillVietnameseAddress } from "@o2o_base/../tests/tours/o2o_tour_utils";
 import * as tourUtils from "@website_sale/js/tours/tour_utils";
 
 /**
@@ -20,16 +21,13 @@ registry.category("web_tour.tours").add("o2o_guest_checkout_links_customer", {
         },
         tourUtils.goToCart(),
         tourUtils.goToCheckout(),
-        {
-            content: "the country is Vietnam",
-            trigger: "#o_country_id",
-            run: "selectByLabel Vietnam",
-        },
-        { trigger: "form.checkout_autoformat input[name=name]", run: "edit An Nguyen" },
-        { trigger: "form.checkout_autoformat input[name=email]", run: "edit an.guest@example.com" },
-        { trigger: "form.checkout_autoformat input[name=phone]", run: "edit (+84) 938-111-222" },
-        { trigger: "form.checkout_autoformat input[name=street]", run: "edit 1 Hai Bà Trưng" },
-        { trigger: "form.checkout_autoformat input[name=city]", run: "edit Hồ Chí Minh" },
+        ...fillVietnameseAddress({
+            name: "An Nguyen",
+            email: "an.guest@example.com",
+            phone: "(+84) 938-111-222",
+            street: "1 Hai Bà Trưng",
+            city: "Hồ Chí Minh",
+        }),
         {
             content: "save the address (a gift card needs no delivery: straight to payment)",
             trigger: "#save_address",

@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { clickOnElement } from "@website/js/tours/tour_utils";
+import { payWithDemoProvider } from "@o2o_base/../tests/tours/o2o_tour_utils";
 import * as tourUtils from "@website_sale/js/tours/tour_utils";
 
 /**
@@ -49,17 +50,8 @@ registry.category("web_tour.tours").add("o2o_newcomer_member", {
         },
         tourUtils.goToCheckout(),
         tourUtils.confirmOrder(),
-        {
-            content: "pay the rest online (Odoo's demo provider, test mode)",
-            trigger: 'input[name="o_payment_radio"][data-payment-method-code="demo"]',
-            run: "click",
-        },
-        {
-            content: "card details (test data)",
-            trigger: "input[name=customer_input]",
-            run: "edit 4111 1111 1111 1111",
-        },
-        tourUtils.pay(),
+        // the rest paid online
+        ...payWithDemoProvider(),
         {
             content: "the order is confirmed",
             trigger: ".oe_website_sale_tx_status, .o_website_sale_confirmation, #wrap:contains('Thank you')",

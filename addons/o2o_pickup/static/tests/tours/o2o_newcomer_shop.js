@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { clickOnElement } from "@website/js/tours/tour_utils";
+import { fillVietnameseAddress, payWithDemoProvider } from "@o2o_base/../tests/tours/o2o_tour_utils";
 import * as tourUtils from "@website_sale/js/tours/tour_utils";
 
 /**
@@ -48,7 +49,7 @@ function pickupChosenWithASlot(slotIndex) {
             {
                 content: "the pickup time was accepted",
                 trigger: ".o_o2o_pickup_slot_picker[data-o2o-saved]:not([data-o2o-saved=''])",
-            }
+            },
         );
     }
     return steps;
@@ -66,17 +67,7 @@ registry.category("web_tour.tours").add("o2o_newcomer_shopper_pays_online", {
         ...chooseQuan1("o2o Cotton T-shirt"),
         ...pickupChosenWithASlot(1),
         tourUtils.confirmOrder(),
-        {
-            content: "pay online (Odoo's demo provider, test mode)",
-            trigger: 'input[name="o_payment_radio"][data-payment-method-code="demo"]',
-            run: "click",
-        },
-        {
-            content: "card details (test data)",
-            trigger: "input[name=customer_input]",
-            run: "edit 4111 1111 1111 1111",
-        },
-        tourUtils.pay(),
+        ...payWithDemoProvider(),
         confirmationWithQr,
     ],
 });
@@ -85,16 +76,13 @@ registry.category("web_tour.tours").add("o2o_newcomer_guest_pays_at_store", {
     url: "/shop",
     steps: () => [
         ...chooseQuan1("o2o Baseball Cap"),
-        {
-            content: "a guest gives her address: Vietnam",
-            trigger: "#o_country_id",
-            run: "selectByLabel Vietnam",
-        },
-        { trigger: "form.checkout_autoformat input[name=name]", run: "edit Đỗ Thị Hoa" },
-        { trigger: "form.checkout_autoformat input[name=email]", run: "edit hoa.guest@example.com" },
-        { trigger: "form.checkout_autoformat input[name=phone]", run: "edit 0938 777 888" },
-        { trigger: "form.checkout_autoformat input[name=street]", run: "edit 5 Lý Tự Trọng" },
-        { trigger: "form.checkout_autoformat input[name=city]", run: "edit Hồ Chí Minh" },
+        ...fillVietnameseAddress({
+            name: "Đỗ Thị Hoa",
+            email: "hoa.guest@example.com",
+            phone: "0938 777 888",
+            street: "5 Lý Tự Trọng",
+            city: "Hồ Chí Minh",
+        }),
         clickOnElement("save the address", "#save_address"),
         ...pickupChosenWithASlot(),
         tourUtils.confirmOrder(),

@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { clickOnElement } from "@website/js/tours/tour_utils";
+import { payWithDemoProvider } from "@o2o_base/../tests/tours/o2o_tour_utils";
 import * as tourUtils from "@website_sale/js/tours/tour_utils";
 
 /**
@@ -22,20 +23,10 @@ registry.category("web_tour.tours").add("o2o_pickup_shopper_online", {
                 'input[name="o_delivery_radio"][data-delivery-type="in_store"]:checked, select.o_o2o_pickup_slot',
         },
         tourUtils.confirmOrder(),
-        {
-            content: "pay online (Odoo's demo provider, test mode)",
-            trigger: 'input[name="o_payment_radio"][data-payment-method-code="demo"]',
-            run: "click",
-        },
-        {
-            content: "card details (test data)",
-            trigger: "input[name=customer_input]",
-            run: "edit 4111 1111 1111 1111",
-        },
-        tourUtils.pay(),
+        ...payWithDemoProvider(),
         {
             content: "the confirmation page shows the pickup code and its QR",
-            trigger: '.o_o2o_pickup_card:has(img) .o_o2o_pickup_code',
+            trigger: ".o_o2o_pickup_card:has(img) .o_o2o_pickup_code",
             timeout: 20000,
         },
     ],
