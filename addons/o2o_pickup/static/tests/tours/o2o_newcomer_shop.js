@@ -19,8 +19,9 @@ function chooseQuan1(product) {
         clickOnElement("the Quận 1 store", '.modal .list-group-item:contains("Quận 1")'),
         clickOnElement("collect it there", "#submit_location_large"),
         {
-            content: "the product page names the chosen store",
-            trigger: '.o_click_and_collect_availability:contains("Quận 1")',
+            content: "the product page names the chosen store and its earliest pickup time",
+            trigger:
+                '.o_click_and_collect_availability:contains("Quận 1") .o_o2o_earliest_pickup:contains("Ready from")',
         },
         clickOnElement("add to cart", "#add_to_cart"),
         tourUtils.goToCart({ quantity: 1 }),
