@@ -62,6 +62,12 @@ registry.category("web_tour.tours").add("o2o_newcomer_cashier_hands_over", {
                 trigger: ".o_o2o_pickup_result .o_o2o_pickup_take_payment",
                 run: "click",
             },
+            {
+                // Settling loads the order's lines one by one: pay once they are all in.
+                content: "the web order is in the register, the dialog closed",
+                trigger:
+                    '.product-screen:not(:has(.o_o2o_pickup_query)) .orderline:contains("o2o Baseball Cap")',
+            },
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Cash Quận 1"),
             PaymentScreen.clickValidate(),

@@ -60,6 +60,12 @@ registry.category("web_tour.tours").add("o2o_pickup_cashier_pay_at_store", {
                 trigger: ".o_o2o_pickup_take_payment",
                 run: "click",
             },
+            {
+                // Settling loads the order's lines one by one: pay once they are all in.
+                content: "the web order is in the register, the dialog closed",
+                trigger:
+                    '.product-screen:not(:has(.o_o2o_pickup_query)) .orderline:contains("o2o Pickup Bag")',
+            },
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Bank"),
             PaymentScreen.clickValidate(),
