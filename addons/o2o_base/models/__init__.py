@@ -1,4 +1,5 @@
 # ruff: noqa: I001 - the SQL views (reports) need the columns of the models above them
+from . import res_company
 from . import crm_team
 from . import stock_warehouse
 from . import pos_config

@@ -3,6 +3,19 @@ from datetime import datetime
 from odoo import Command, fields
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 from odoo.tests import new_test_user
+from odoo.tests.common import HOST
+
+
+def odoo_demo_website(env):
+    """Odoo's own demo website (in Odoo's demo company), answering this test's browser.
+
+    The demo retailer's website ("o2o Việt Nam") is the one served at any address. Tests
+    that build a shop of their own in Odoo's demo company reach Odoo's website by its address
+    instead: the address of the browser of Odoo's tests.
+    """
+    website = env.ref("website.default_website")
+    website.domain = f"http://{HOST}"
+    return website
 
 
 class O2oCommon(TestPoSCommon):

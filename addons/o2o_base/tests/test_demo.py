@@ -40,3 +40,35 @@ class TestDemo(TransactionCase):
         for xmlid in ("o2o_base.user_shopper", "o2o_base.user_cashier"):
             user = self.env.ref(xmlid)
             self.assertTrue(user.partner_id.phone_sanitized, xmlid)
+
+    def test_the_retailer_is_a_company_of_its_own_in_dong(self):
+        retailer = self.env.ref("o2o_base.company_o2o_vn")
+        self.assertEqual(retailer.name, "o2o Việt Nam")
+        self.assertEqual((retailer.currency_id.name, retailer.country_id.code), ("VND", "VN"))
+        self.assertEqual(retailer.account_fiscal_country_id.code, "VN")
+        self.assertEqual(self.env.ref("base.main_company").currency_id.name, "USD", "Odoo's own, in dollars")
+        # Its website is the one a visitor meets; Vietnamese and English; prices in dong, VAT in.
+        website = self.env["website"].get_current_website()
+        self.assertEqual(website, self.env.ref("o2o_base.website_o2o_vn"))
+        self.assertEqual(website.company_id, retailer)
+        self.assertEqual(set(website.language_ids.mapped("code")), {"vi_VN", "en_US"})
+        self.assertEqual(website.pricelist_ids.currency_id.name, "VND")
+        tshirt = self.env.ref("o2o_base.product_tshirt")
+        self.assertEqual(tshirt.company_id, retailer)
+        taxes = tshirt.taxes_id.compute_all(tshirt.list_price, product=tshirt)
+        self.assertEqual(taxes["total_included"], tshirt.list_price, "retail prices include VAT")
+        self.assertAlmostEqual(taxes["total_included"] - taxes["total_excluded"], tshirt.list_price / 11, delta=1)
+        # Everything of the retailer is in its company: stores, counters, shops, programme, logins.
+        for xmlid in (
+            "o2o_base.store_hcm_q1",
+            "o2o_base.pos_config_hcm_q1",
+            "o2o_base.carrier_pick_up_in_store",
+            "o2o_base.payment_provider_demo_vn",
+            "o2o_base.payment_provider_on_site_vn",
+        ):
+            self.assertEqual(self.env.ref(xmlid).company_id, retailer, xmlid)
+        for xmlid in ("o2o_base.user_cashier", "o2o_base.user_shopper", "base.user_admin"):
+            self.assertEqual(self.env.ref(xmlid).company_id, retailer, f"{xmlid} lands in the retailer's company")
+        # Odoo's own demo keeps its delivery methods and products.
+        self.assertFalse(self.env.ref("website_sale_collect.carrier_pick_up_in_store").company_id)
+        self.assertFalse(self.env.ref("delivery.product_product_delivery").company_id)

@@ -18,6 +18,7 @@ class TestNewcomerMember(HttpCase):
             program,
             "one loyalty programme: no second card or balance beside the membership",
         )
+        self.assertEqual(program.currency_id.name, "VND", "the demo retailer's programme, in dong")
         before = self.env["sale.order"].search([("partner_id", "=", shopper.id)])
 
         self.start_tour("/my", "o2o_newcomer_member", login="shopper")

@@ -1,6 +1,7 @@
 import re
 
 from odoo import http
+from odoo.addons.o2o_base.tests.common import odoo_demo_website
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import membership_program
@@ -13,6 +14,8 @@ class TestPortalLoyalty(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # A shop of the test's own, in Odoo's demo company: Odoo's website answers.
+        cls.website = odoo_demo_website(cls.env)
         cls.program = membership_program(cls.env, cls.env.company)
         cls.user_a = new_test_user(cls.env, login="member_a", groups="base.group_portal", name="Member A")
         cls.user_b = new_test_user(cls.env, login="member_b", groups="base.group_portal", name="Member B")
@@ -56,6 +59,8 @@ class TestSignupLoyalty(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # A shop of the test's own, in Odoo's demo company: Odoo's website answers.
+        cls.website = odoo_demo_website(cls.env)
         cls.program = membership_program(cls.env, cls.env.company)
         cls.env["ir.config_parameter"].sudo().set_param("auth_signup.invitation_scope", "b2c")
 

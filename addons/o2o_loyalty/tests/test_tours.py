@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.addons.o2o_base.tests.common import odoo_demo_website
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 from odoo.tests import tagged
 
@@ -14,13 +15,15 @@ class TestLoyaltyTours(TestPointOfSaleHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # A shop of the test's own, in Odoo's demo company: Odoo's website answers.
+        cls.website = odoo_demo_website(cls.env)
         company = cls.env.company
         company.country_id = cls.env.ref("base.vn")
         Program = cls.env["loyalty.program"].sudo().with_context(active_test=False)
         Program.search([("o2o_is_membership", "=", True)]).write({"o2o_is_membership": False})
         Program.search([]).write({"active": False})
         # The point of sale sells for the test company, the website for its own company.
-        cls.web_company = cls.env["website"].get_current_website().company_id
+        cls.web_company = cls.env.ref("website.default_website").company_id
         cls.program = make_membership(cls.env, company)
         cls.web_program = cls.program
         if cls.web_company != company:

@@ -1,5 +1,6 @@
 import re
 
+from odoo.addons.o2o_base.tests.common import odoo_demo_website
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..utils import code_guess_key, parse_points
@@ -13,11 +14,12 @@ class TestWebsiteGuard(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        odoo_demo_website(cls.env)
         cls.program = membership_program(cls.env, cls.env.company)
         cls.user = new_test_user(cls.env, login="spender", groups="base.group_portal", name="Spender")
         cls.card = cls.user.partner_id._o2o_member_card(create=True, channel="website")
         cls.card._o2o_adjust(500, "test balance")
-        cls.website = cls.env["website"].get_current_website()
+        cls.website = cls.env.ref("website.default_website")
         product = cls.env["product.product"].create(
             {
                 "name": "Guard shirt",

@@ -40,7 +40,9 @@ class TestNewcomerJourney(HttpCase):
             self.assertTrue(order.o2o_pickup_code)
             self.assertEqual(order.order_line.filtered(lambda line: not line.is_delivery).product_id, product)
         self.assertEqual(prepaid.o2o_pickup_slot_id.start, second_slot, "the shopper's choice")
-        self.assertEqual(prepaid.transaction_ids.provider_id, self.env.ref("payment.payment_provider_demo"))
+        self.assertEqual(
+            prepaid.transaction_ids.provider_id, self.env.ref("o2o_base.payment_provider_demo_vn")
+        )
         self.assertTrue(prepaid.currency_id.is_zero(prepaid.amount_unpaid), "paid online")
         self.assertEqual(at_store.amount_unpaid, at_store.amount_total, "to pay at the store")
         self.assertEqual(at_store.partner_id.phone_sanitized, "+84938777888")

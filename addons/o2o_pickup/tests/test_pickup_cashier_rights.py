@@ -41,10 +41,14 @@ class TestPickupCashierRights(TransactionCase):
             self.pickup.order_line[:1].with_user(self.cashier).write({"product_uom_qty": 5})
 
     def _pos_user(self, *groups):
+        """A user of the demo retailer's company, as its cashier is."""
+        company = self.pickup.company_id
         return self.env["res.users"].create(
             {
                 "name": "Counter",
                 "login": f"counter_{len(groups)}",
+                "company_id": company.id,
+                "company_ids": [(6, 0, company.ids)],
                 "groups_id": [(6, 0, [self.env.ref(group).id for group in ("base.group_user", *groups)])],
             }
         )
@@ -53,7 +57,9 @@ class TestPickupCashierRights(TransactionCase):
         # Odoo's own POS users settle any quotation with pos_sale: the rule narrows nothing.
         user = self._pos_user("point_of_sale.group_pos_user", "stock.group_stock_user")
         visible = self.env["sale.order"].with_user(user).search([])
-        self.assertEqual(visible, self.env["sale.order"].search([]))
+        self.assertEqual(
+            visible, self.env["sale.order"].search([("company_id", "=", self.pickup.company_id.id)])
+        )
 
     def test_salesperson_at_the_counter_reads_own_orders_and_pickups(self):
         user = self._pos_user("point_of_sale.group_pos_user", "sales_team.group_sale_salesman")

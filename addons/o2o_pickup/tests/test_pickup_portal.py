@@ -1,4 +1,5 @@
 from odoo import Command, http
+from odoo.addons.o2o_base.tests.common import odoo_demo_website
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import always_open_calendar
@@ -9,6 +10,8 @@ class TestPickupPortal(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # A shop of the test's own, in Odoo's demo company: Odoo's website answers.
+        cls.website = odoo_demo_website(cls.env)
         calendar = always_open_calendar(cls.env)
         cls.store = cls.env.ref("stock.warehouse0")
         cls.store.write({"o2o_is_store": True, "opening_hours": calendar.id})

@@ -1,6 +1,7 @@
 import json
 
 from odoo import Command
+from odoo.addons.o2o_base.tests.common import odoo_demo_website
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
@@ -14,7 +15,8 @@ class TestPickupPublicRoutes(HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.website = self.env["website"].get_current_website()
+        odoo_demo_website(self.env)
+        self.website = self.env.ref("website.default_website")
         self.store = self.env["stock.warehouse"].search(
             [("company_id", "=", self.website.company_id.id)], limit=1
         )

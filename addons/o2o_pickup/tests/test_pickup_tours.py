@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.addons.o2o_base.tests.common import odoo_demo_website
 from odoo.tests import HttpCase, tagged
 
 from .common import always_open_calendar, put_in_stock
@@ -9,6 +10,8 @@ class TestPickupShopperTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # A shop of the test's own, in Odoo's demo company: Odoo's website answers.
+        cls.website = odoo_demo_website(cls.env)
         calendar = always_open_calendar(cls.env)
         address = {
             "street": "1 Tour Street",
@@ -30,8 +33,9 @@ class TestPickupShopperTour(HttpCase):
             }
         )
         carrier = cls.env.ref("website_sale_collect.carrier_pick_up_in_store")
-        # The demo publishes the method and lets shoppers pay at the store: the tour relies on it.
-        carrier.write({"warehouse_ids": [Command.set(cls.store.ids)]})
+        # Odoo's own method, published for this shop of the test's own (the demo publishes its
+        # retailer's); shoppers may pay at the store (the demo enables it in Odoo's company too).
+        carrier.write({"warehouse_ids": [Command.set(cls.store.ids)], "is_published": True})
         cls.product = cls.env["product.product"].create(
             {"name": "o2o Pickup Product", "is_storable": True, "list_price": 20.0, "website_published": True}
         )
