@@ -64,8 +64,8 @@ class ResCompany(models.Model):
         env["ir.model.data"]._update_xmlids(
             [{"xml_id": "o2o_base.tax_vat10_included", "record": included, "noupdate": True}]
         )
-        # Vietnamese and English on the retailer's website (English first: Odoo's website tours
-        # and our own address pages by their unprefixed URLs).
+        # Vietnamese and English on the retailer's website: Vietnamese by default, English for
+        # visitors whose browser asks for it (or who pick it in the footer).
         env["res.lang"]._activate_lang("vi_VN")
         env["ir.module.module"].search([("state", "=", "installed")])._update_translations("vi_VN")
         vietnamese, english = env.ref("base.lang_vi_VN"), env.ref("base.lang_en")
@@ -74,8 +74,8 @@ class ResCompany(models.Model):
                 "name": "o2o Việt Nam",
                 "company_id": company.id,
                 "sequence": 1,
-                "default_lang_id": english.id,
-                "language_ids": [Command.set([english.id, vietnamese.id])],
+                "default_lang_id": vietnamese.id,
+                "language_ids": [Command.set([vietnamese.id, english.id])],
                 "show_line_subtotals_tax_selection": "tax_included",
             }
         )

@@ -52,12 +52,15 @@ class TestDemo(TransactionCase):
         self.assertEqual(website, self.env.ref("o2o_base.website_o2o_vn"))
         self.assertEqual(website.company_id, retailer)
         self.assertEqual(set(website.language_ids.mapped("code")), {"vi_VN", "en_US"})
+        self.assertEqual(website.default_lang_id.code, "vi_VN")
         self.assertEqual(website.pricelist_ids.currency_id.name, "VND")
         tshirt = self.env.ref("o2o_base.product_tshirt")
         self.assertEqual(tshirt.company_id, retailer)
         taxes = tshirt.taxes_id.compute_all(tshirt.list_price, product=tshirt)
         self.assertEqual(taxes["total_included"], tshirt.list_price, "retail prices include VAT")
-        self.assertAlmostEqual(taxes["total_included"] - taxes["total_excluded"], tshirt.list_price / 11, delta=1)
+        self.assertAlmostEqual(
+            taxes["total_included"] - taxes["total_excluded"], tshirt.list_price / 11, delta=1
+        )
         # Everything of the retailer is in its company: stores, counters, shops, programme, logins.
         for xmlid in (
             "o2o_base.store_hcm_q1",
@@ -68,7 +71,9 @@ class TestDemo(TransactionCase):
         ):
             self.assertEqual(self.env.ref(xmlid).company_id, retailer, xmlid)
         for xmlid in ("o2o_base.user_cashier", "o2o_base.user_shopper", "base.user_admin"):
-            self.assertEqual(self.env.ref(xmlid).company_id, retailer, f"{xmlid} lands in the retailer's company")
+            self.assertEqual(
+                self.env.ref(xmlid).company_id, retailer, f"{xmlid} lands in the retailer's company"
+            )
         # Odoo's own demo keeps its delivery methods and products.
         self.assertFalse(self.env.ref("website_sale_collect.carrier_pick_up_in_store").company_id)
         self.assertFalse(self.env.ref("delivery.product_product_delivery").company_id)

@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    ir_http,
     loyalty_card,
     loyalty_history,
     loyalty_program,

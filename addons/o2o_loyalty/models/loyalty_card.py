@@ -2,7 +2,7 @@ import logging
 import secrets
 from collections import defaultdict
 from contextlib import contextmanager, nullcontext
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -721,12 +721,19 @@ class LoyaltyCard(models.Model):
                     date=date,
                 )
                 card._o2o_set_points(card.points + points)
-                card._o2o_history(
+                line = card._o2o_history(
                     "earn",
                     self.env._("Demo order on %s", label),
                     issued=points,
                     channel=channel,
                     store=store if channel == "store" else None,
                 )
+                # Dated when the demo order was made, as the lot is (the history shows it).
+                line.flush_recordset()
+                self.env.cr.execute(
+                    "UPDATE loyalty_history SET create_date = %s WHERE id = %s",
+                    (datetime.combine(date, time(10, 0)), line.id),
+                )
+                line.invalidate_recordset(["create_date"])
             card._o2o_touch("marketplace")
             card._o2o_update_tier()

@@ -21,7 +21,7 @@ class TestNewcomerMember(HttpCase):
         self.assertEqual(program.currency_id.name, "VND", "the demo retailer's programme, in dong")
         before = self.env["sale.order"].search([("partner_id", "=", shopper.id)])
 
-        self.start_tour("/my", "o2o_newcomer_member", login="shopper")
+        self.start_tour("/vi/my", "o2o_newcomer_member", login="shopper")
 
         order = self.env["sale.order"].search([("partner_id", "=", shopper.id)]) - before
         self.assertEqual(len(order), 1)

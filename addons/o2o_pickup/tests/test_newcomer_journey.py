@@ -26,8 +26,8 @@ class TestNewcomerJourney(HttpCase):
         second_slot = store.o2o_get_pickup_slots(days=7)[1]["start"]
 
         # The demo shopper picks Quận 1 and a slot and pays online; a guest pays at the store.
-        self.start_tour("/shop", "o2o_newcomer_shopper_pays_online", login="shopper")
-        self.start_tour("/shop", "o2o_newcomer_guest_pays_at_store")
+        self.start_tour("/vi/shop", "o2o_newcomer_shopper_pays_online", login="shopper")
+        self.start_tour("/vi/shop", "o2o_newcomer_guest_pays_at_store")
         new = self._pickups() - known
         prepaid = new.filtered(lambda o: o.partner_id == shopper)
         at_store = new - prepaid

@@ -25,9 +25,11 @@ export function payWithDemoProvider() {
 export function fillVietnameseAddress({ name, email, phone, street, city }) {
     return [
         {
-            content: "the country is Vietnam",
-            trigger: "#o_country_id",
-            run: "selectByLabel Vietnam",
+            content: "the country is Vietnam (by its code: the label is in the visitor's language)",
+            trigger: '#o_country_id:has(option[code="VN"])',
+            async run(helpers) {
+                await helpers.select(helpers.anchor.querySelector('option[code="VN"]').value);
+            },
         },
         { trigger: "form.checkout_autoformat input[name=name]", run: `edit ${name}` },
         { trigger: "form.checkout_autoformat input[name=email]", run: `edit ${email}` },

@@ -5,10 +5,11 @@ import * as tourUtils from "@website_sale/js/tours/tour_utils";
 
 /**
  * The demo shopper, a member of the demo's O2O Member programme, on the demo as `./o2o run`
- * installs it: her points in My Loyalty, then coffee bought online paying part with points.
+ * installs it: her points in My Loyalty, then coffee bought online paying part with points,
+ * in Vietnamese (her language and the website's).
  */
 registry.category("web_tour.tours").add("o2o_newcomer_member", {
-    url: "/my",
+    url: "/vi/my",
     steps: () => [
         clickOnElement("My Loyalty", 'a[href="/my/loyalty"]'),
         {
@@ -17,7 +18,7 @@ registry.category("web_tour.tours").add("o2o_newcomer_member", {
         },
         {
             content: "her tier",
-            trigger: '.o_o2o_tier:contains("Member")',
+            trigger: '.o_o2o_tier:contains("Thành viên")',
         },
         {
             content: "earned on three channels",
@@ -30,8 +31,8 @@ registry.category("web_tour.tours").add("o2o_newcomer_member", {
                 window.location.href = "/shop";
             },
         },
-        ...tourUtils.searchProduct("Vietnamese Robusta Coffee"),
-        clickOnElement("the coffee", 'a:contains("Vietnamese Robusta Coffee")'),
+        ...tourUtils.searchProduct("Cà phê Robusta"),
+        clickOnElement("the coffee", 'a:contains("Cà phê Robusta Việt Nam")'),
         clickOnElement("add to cart", "#add_to_cart"),
         tourUtils.goToCart({ quantity: 1 }),
         {
@@ -66,7 +67,7 @@ registry.category("web_tour.tours").add("o2o_newcomer_member", {
         },
         {
             content: "the points earned on the order are in her history",
-            trigger: ".o_o2o_history td:contains('Earned on S0')",
+            trigger: ".o_o2o_history td:contains('Tích điểm từ S0')",
         },
     ],
 });

@@ -5,7 +5,8 @@ import * as tourUtils from "@website_sale/js/tours/tour_utils";
 
 /**
  * The newcomer's journey on the demo exactly as `./o2o run` installs it: nothing is prepared
- * for these tours. A product of the demo catalogue is collected at the demo's Quận 1 store.
+ * for these tours. A product of the demo catalogue is collected at the demo's Quận 1 store, on
+ * the retailer's website in Vietnamese (its default language).
  */
 function chooseQuan1(product) {
     return [
@@ -14,14 +15,14 @@ function chooseQuan1(product) {
         clickOnElement("pick up in store: choose a store", ".o_click_and_collect_availability"),
         {
             content: "the demo's stores are listed, each with its earliest pickup time",
-            trigger: '.modal .o_o2o_earliest_pickup:contains("Ready from")',
+            trigger: '.modal .o_o2o_earliest_pickup:contains("Sẵn sàng từ")',
         },
         clickOnElement("the Quận 1 store", '.modal .list-group-item:contains("Quận 1")'),
         clickOnElement("collect it there", "#submit_location_large"),
         {
             content: "the product page names the chosen store and its earliest pickup time",
             trigger:
-                '.o_click_and_collect_availability:contains("Quận 1") .o_o2o_earliest_pickup:contains("Ready from")',
+                '.o_click_and_collect_availability:contains("Quận 1") .o_o2o_earliest_pickup:contains("Sẵn sàng từ")',
         },
         clickOnElement("add to cart", "#add_to_cart"),
         tourUtils.goToCart({ quantity: 1 }),
@@ -63,9 +64,9 @@ const confirmationWithQr = {
 };
 
 registry.category("web_tour.tours").add("o2o_newcomer_shopper_pays_online", {
-    url: "/shop",
+    url: "/vi/shop",
     steps: () => [
-        ...chooseQuan1("o2o Cotton T-shirt"),
+        ...chooseQuan1("Áo thun cotton o2o"),
         ...pickupChosenWithASlot(1),
         tourUtils.confirmOrder(),
         ...payWithDemoProvider(),
@@ -74,9 +75,9 @@ registry.category("web_tour.tours").add("o2o_newcomer_shopper_pays_online", {
 });
 
 registry.category("web_tour.tours").add("o2o_newcomer_guest_pays_at_store", {
-    url: "/shop",
+    url: "/vi/shop",
     steps: () => [
-        ...chooseQuan1("o2o Baseball Cap"),
+        ...chooseQuan1("Mũ lưỡi trai o2o"),
         ...fillVietnameseAddress({
             name: "Đỗ Thị Hoa",
             email: "hoa.guest@example.com",
