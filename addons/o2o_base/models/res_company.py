@@ -123,3 +123,27 @@ class ResCompany(models.Model):
         )
         env["ir.model.data"]._update_xmlids(records)
         return company
+
+    @api.model
+    def _o2o_demo_odoo_catalogue_on_odoo_website(self):
+        """Demo data only: Odoo's own demo products, shop categories and delivery methods,
+        published for every website, stay on Odoo's demo website: the retailer's shop shows
+        its own catalogue (not a desk at 825 ₫, priced in dollars and shown in dong). Called by
+        each o2o addon's demo, as the modules they depend on bring demo products of their own.
+        """
+        retailer = self.env.ref("o2o_base.company_o2o_vn", raise_if_not_found=False)
+        odoo_website = self.env.ref("website.default_website", raise_if_not_found=False)
+        if not retailer or not odoo_website:
+            return
+        self.env["product.template"].with_context(active_test=False).search(
+            [("website_id", "=", False), ("company_id", "!=", retailer.id)]
+        ).write({"website_id": odoo_website.id})
+        self.env["delivery.carrier"].with_context(active_test=False).search(
+            [("website_id", "=", False), ("company_id", "!=", retailer.id)]
+        ).write({"website_id": odoo_website.id})
+        ours = self.env["product.public.category"].search(
+            [("website_id", "=", False), ("product_tmpl_ids.company_id", "=", retailer.id)]
+        )
+        (self.env["product.public.category"].search([("website_id", "=", False)]) - ours).write(
+            {"website_id": odoo_website.id}
+        )

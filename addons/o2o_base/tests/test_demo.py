@@ -77,3 +77,27 @@ class TestDemo(TransactionCase):
         # Odoo's own demo keeps its delivery methods and products.
         self.assertFalse(self.env.ref("website_sale_collect.carrier_pick_up_in_store").company_id)
         self.assertFalse(self.env.ref("delivery.product_product_delivery").company_id)
+
+    def test_the_retailers_shop_shows_its_own_catalogue_and_delivery_methods(self):
+        retailer = self.env.ref("o2o_base.company_o2o_vn")
+        website = self.env.ref("o2o_base.website_o2o_vn")
+        shown = self.env["product.template"].search(
+            website.website_domain() + [("is_published", "=", True), ("sale_ok", "=", True)]
+        )
+        self.assertIn(self.env.ref("o2o_base.product_tshirt").product_tmpl_id, shown)
+        self.assertEqual(shown.company_id, retailer, "no product of Odoo's demo company, priced in dollars")
+        categories = self.env["product.public.category"].search(website.website_domain())
+        self.assertEqual(
+            categories,
+            self.env.ref("o2o_base.public_category_apparel")
+            | self.env.ref("o2o_base.public_category_coffee")
+            | self.env.ref("o2o_base.public_category_accessories"),
+        )
+        carriers = self.env["delivery.carrier"].search(
+            website.website_domain() + [("is_published", "=", True)]
+        )
+        self.assertEqual(carriers.company_id, retailer)
+        self.assertEqual(
+            set(carriers.with_context(lang="vi_VN").mapped("name")),
+            {"Nhận hàng tại cửa hàng", "Giao hàng tiêu chuẩn"},
+        )

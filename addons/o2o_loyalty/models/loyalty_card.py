@@ -706,15 +706,17 @@ class LoyaltyCard(models.Model):
         today = fields.Date.context_today(self)
         store = self.env.ref("o2o_base.store_hcm_q1", raise_if_not_found=False)
         for card in self:
+            # Written in the member's language, as the lines of her real orders are.
+            env = card.with_context(lang=card.partner_id.lang or self.env.lang).env
             for months_ago, points, channel, label in (
-                (11, 120.0, "store", "Quận 1 store"),
-                (6, 80.0, "website", "website"),
+                (11, 120.0, "store", env._("Quận 1 store")),
+                (6, 80.0, "website", env._("website")),
                 (2, 45.0, "marketplace", "Shopee"),
             ):
                 date = today - relativedelta(months=months_ago)
                 card._o2o_open_lot(
                     points,
-                    origin=self.env._("Demo order on %s", label),
+                    origin=env._("Demo order on %s", label),
                     amount=points * card.program_id._o2o_demo_money_per_point(),
                     channel=channel,
                     store=store if channel == "store" else None,
@@ -723,7 +725,7 @@ class LoyaltyCard(models.Model):
                 card._o2o_set_points(card.points + points)
                 line = card._o2o_history(
                     "earn",
-                    self.env._("Demo order on %s", label),
+                    env._("Demo order on %s", label),
                     issued=points,
                     channel=channel,
                     store=store if channel == "store" else None,

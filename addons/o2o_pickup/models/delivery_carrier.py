@@ -24,7 +24,12 @@ class DeliveryCarrier(models.Model):
         )
         state = partner_address.state_id.code
         city = (partner_address.city or "").strip().casefold()
+        addresses = {store.id: store.partner_id for store in self.warehouse_ids}
         for location in locations:
+            address = addresses.get(location["id"])
+            if address:
+                # As the retailer wrote them: Odoo title-cases them ("o2o Store" became "O2O Store").
+                location.update(name=address.name, street=address.street or "", city=address.city or "")
             if not (shopper_placed and (location["latitude"] or location["longitude"])):
                 location["distance"] = None
             # Owl shows "false" for a store without a postcode.

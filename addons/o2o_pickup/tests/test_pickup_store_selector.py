@@ -115,3 +115,12 @@ class TestPickupStoreSelector(O2oPickupCommon):
         self.store_3.partner_id.zip = False
         locations = self._lookup(FakeNominatim())["pickup_locations"]
         self.assertEqual({loc["zip_code"] for loc in locations}, {"70000", ""})
+
+    def test_store_selector_shows_names_as_written(self):
+        self.store_1.partner_id.write({"name": "o2o Store Quận 1", "street": "hẻm 12/3a Lê Thánh Tôn"})
+        location = next(
+            loc for loc in self._lookup(FakeNominatim())["pickup_locations"] if loc["id"] == self.store_1.id
+        )
+        self.assertEqual(
+            (location["name"], location["street"]), ("o2o Store Quận 1", "hẻm 12/3a Lê Thánh Tôn")
+        )

@@ -47,7 +47,7 @@ registry.category("web_tour.tours").add("o2o_newcomer_member", {
         clickOnElement("use them", "button.o_o2o_points_apply"),
         {
             content: "the points pay part of the order",
-            trigger: '#cart_products:contains("Pay with points")',
+            trigger: '#cart_products:contains("Dùng điểm thanh toán")',
         },
         tourUtils.goToCheckout(),
         tourUtils.confirmOrder(),
