@@ -246,8 +246,10 @@ def pos_env(dbname, modules):
         )
     registry = open_registry(cli, params, dbname)
     env = api.Environment(registry.cursor(), SUPERUSER_ID, {})
-    # The cashier's flow: the administrator opens the register and sells.
-    return api.Environment(env.cr, env.ref("base.user_admin").id, {})
+    # The cashier's flow: the administrator opens the register of Odoo's demo company and sells
+    # (o2o's demo retailer, where the administrator lands, is a company of its own).
+    main = env.ref("base.main_company")
+    return api.Environment(env.cr, env.ref("base.user_admin").id, {"allowed_company_ids": main.ids})
 
 
 def measure_pos(dbname, modules, orders):

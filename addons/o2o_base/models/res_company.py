@@ -28,7 +28,8 @@ class ResCompany(models.Model):
             dong.active = True
             company = self.create({"name": "o2o Việt Nam", "country_id": vietnam.id, "currency_id": dong.id})
             env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
-            company.account_fiscal_country_id = vietnam
+            # Odoo's generic chart is written for dollars: the retailer keeps the dong.
+            company.write({"currency_id": dong.id, "account_fiscal_country_id": vietnam.id})
         company.write(
             {
                 "name": "o2o Việt Nam",
