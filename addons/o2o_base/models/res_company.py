@@ -93,37 +93,30 @@ class ResCompany(models.Model):
             {"xml_id": "o2o_base.website_o2o_vn", "record": website, "noupdate": True},
             {"xml_id": "o2o_base.pricelist_o2o_vn", "record": pricelist, "noupdate": True},
         ]
+        # Online payment with Odoo's demo provider (test mode), where payment_demo is installed,
+        # and paying when collecting at the store (website_sale_collect's way).
         demo = env.ref("payment.payment_provider_demo", raise_if_not_found=False)
         if demo and demo.state != "disabled":
-            provider = demo.copy({"company_id": company.id})
-            provider.write(
-                {
-                    "state": "test",
-                    "is_published": True,
-                    "payment_method_ids": [Command.set(demo.payment_method_ids.ids)],
-                }
-            )
-            records.append(
-                {"xml_id": "o2o_base.payment_provider_demo_vn", "record": provider, "noupdate": True}
-            )
-        # Shoppers may also pay when they collect at the store (website_sale_collect's way).
-        on_site = env.ref("website_sale_collect.payment_provider_on_site").copy({"company_id": company.id})
-        on_site.write(
-            {
-                "state": "enabled",
-                "is_published": True,
-                "payment_method_ids": [
-                    Command.set(
-                        env.ref("website_sale_collect.payment_provider_on_site").payment_method_ids.ids
-                    )
-                ],
-            }
-        )
+            records.append(self._o2o_demo_provider_copy(demo, company, "test", "payment_provider_demo_vn"))
+        on_site = env.ref("website_sale_collect.payment_provider_on_site")
         records.append(
-            {"xml_id": "o2o_base.payment_provider_on_site_vn", "record": on_site, "noupdate": True}
+            self._o2o_demo_provider_copy(on_site, company, "enabled", "payment_provider_on_site_vn")
         )
         env["ir.model.data"]._update_xmlids(records)
         return company
+
+    @api.model
+    def _o2o_demo_provider_copy(self, provider, company, state, xmlid):
+        """Demo data only: ``provider`` for ``company``, published in ``state`` (its xml id row)."""
+        copy = provider.copy({"company_id": company.id})
+        copy.write(
+            {
+                "state": state,
+                "is_published": True,
+                "payment_method_ids": [Command.set(provider.payment_method_ids.ids)],
+            }
+        )
+        return {"xml_id": f"o2o_base.{xmlid}", "record": copy, "noupdate": True}
 
     @api.model
     def _o2o_demo_odoo_catalogue_on_odoo_website(self):

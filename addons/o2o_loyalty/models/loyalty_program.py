@@ -171,21 +171,6 @@ class LoyaltyProgram(models.Model):
         self.ensure_one()
         return 10000.0 if self.currency_id.name == "VND" else 1.0
 
-    def _o2o_demo_in_company_currency(self):
-        """Demo: the amounts of the demo program (written in dong) in the company's currency:
-        earning rate, value of a point, tier thresholds. Nothing changes for a company in dong."""
-        for program in self:
-            scale = program._o2o_demo_money_per_point() / 10000.0
-            if scale == 1.0:
-                continue
-            program.rule_ids.filtered(lambda r: r.reward_point_mode == "money").reward_point_amount = (
-                1.0 / program._o2o_demo_money_per_point()
-            )
-            for reward in program.reward_ids.filtered(lambda r: r.discount_mode == "per_point"):
-                reward.discount = reward.discount * scale
-            for tier in program.o2o_tier_ids.sorted("threshold", reverse=True):
-                tier.threshold = tier.threshold * scale
-
     def _o2o_channel_rate(self, channel_type):
         """Share of the base points a channel earns (1.0 when no rate is set for it)."""
         self.ensure_one()
