@@ -32,8 +32,9 @@ def load_cli():
     module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
     module.find_odoo()  # stops with how to get Odoo 18 when there is none
-    if os.environ.get("ODOO_PATH"):
-        odoo_path = str(Path(os.environ["ODOO_PATH"]).expanduser().resolve())
+    odoo_path = os.environ.get("ODOO_PATH") or module.editable_odoo_path()
+    if odoo_path:
+        odoo_path = str(Path(odoo_path).expanduser().resolve())
         if odoo_path not in sys.path:
             sys.path.insert(0, odoo_path)
     return module

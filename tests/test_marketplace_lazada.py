@@ -823,7 +823,11 @@ def test_webhook_verification_and_parsing(sim, shop):
         order_external_id=order.external_id,
         raw_status="unpaid",
         update_time=utc(T0),
+        sent_at=event.sent_at,
     )
+    # Lazada's push timestamp is in milliseconds: when it was signed, to the second
+    stamp = json.loads(body)["timestamp"]
+    assert stamp > 10**12 and event.sent_at == utc(stamp // 1000)
     assert LazadaAdapter.webhook_response()[0] == 200
 
 

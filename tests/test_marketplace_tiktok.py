@@ -604,4 +604,8 @@ def test_webhook_verifies_and_parses(tsim, shop):
     assert adapter.webhook_response()[0] == 200
     (other,) = adapter.parse_webhook(b'{"type": 6, "shop_id": "1", "timestamp": 1644412885, "data": {}}')
     assert (other.kind, other.order_external_id) == ("other", None)
-    assert adapter.parse_webhook(b"not json") == []
+    with pytest.raises(ValueError):
+        adapter.parse_webhook(b"not json")
+    with pytest.raises(ValueError):
+        adapter.parse_webhook(b"[]")
+    assert adapter.parse_webhook(b"") == []

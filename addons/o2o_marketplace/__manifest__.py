@@ -1,18 +1,19 @@
 {
     "name": "O2O Marketplaces",
     "summary": "Shopee, Lazada and TikTok Shop: orders, stock, prices and shipments in sync with Odoo",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "author": "o2o",
     "website": "https://github.com/o2o-retail/o2o",
     "license": "LGPL-3",
-    "depends": ["o2o_base", "sale_stock"],
+    "depends": ["o2o_base", "sale_stock", "queue_job"],
     "external_dependencies": {"python": ["requests", "python-stdnum", "phonenumbers"]},
     "data": [
         "security/o2o_marketplace_security.xml",
         "security/ir.model.access.csv",
         "data/product_data.xml",
         "data/ir_cron_data.xml",
+        "data/queue_job_data.xml",
         "views/o2o_marketplace_shop_views.xml",
         "views/o2o_marketplace_listing_views.xml",
         "views/o2o_marketplace_job_views.xml",
@@ -21,5 +22,6 @@
         "wizards/o2o_marketplace_order_reconcile_views.xml",
     ],
     "demo": ["demo/o2o_marketplace_demo.xml"],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

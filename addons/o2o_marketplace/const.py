@@ -37,5 +37,8 @@ ORDER_OVERLAP_MINUTES = 10
 TOKEN_MARGIN_MINUTES = 10
 #: The daily order reconciliation looks back this many days.
 ORDER_RECONCILE_DAYS = 3
+#: A signed push older than this (hours), or dated this far ahead (minutes), is a replay: ignored.
+WEBHOOK_MAX_AGE_HOURS = 24
+WEBHOOK_MAX_AHEAD_MINUTES = 15
 #: An authorisation started in Odoo must come back from the marketplace within this many minutes.
 OAUTH_STATE_MINUTES = 10

@@ -6,6 +6,7 @@ the Odoo models only ever see the records defined here.
 
 import dataclasses
 import datetime
+import hmac
 import json
 import logging
 import random
@@ -201,6 +202,38 @@ class WebhookEvent:
     order_external_id: str | None = None
     raw_status: str | None = None
     update_time: datetime.datetime | None = None  # naive UTC
+    sent_at: datetime.datetime | None = None  # naive UTC: when the marketplace signed the push
+
+
+def push_time(value):
+    """Naive UTC time of a push's ``timestamp`` (seconds or milliseconds since the epoch), or None."""
+    try:
+        stamp = float(value)
+    except (TypeError, ValueError):
+        return None
+    if stamp > 10**11:  # milliseconds (Lazada)
+        stamp /= 1000
+    try:
+        return utc_from_timestamp(stamp)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def signature_matches(expected, header):
+    """Constant-time check of a push's signature header against the hex ``expected`` one.
+
+    Compared as bytes, so a header in any encoding (a forged one with non-ASCII characters) is
+    a wrong signature, never an error."""
+    if not expected or not header:
+        return False
+    given = str(header).strip().lower().encode("utf-8", "replace")
+    return hmac.compare_digest(expected.lower().encode(), given)
+
+
+def header_value(headers, name):
+    """The value of header ``name`` in ``headers`` (any case), or None."""
+    name = name.lower()
+    return next((value for key, value in (headers or {}).items() if key.lower() == name), None)
 
 
 def listing_key(item_id, model_id):

@@ -49,7 +49,10 @@ from .common import (
     TokenSet,
     WebhookEvent,
     excerpt,
+    header_value,
     keyset_pages,
+    push_time,
+    signature_matches,
     utc_from_timestamp,
 )
 
@@ -181,8 +184,7 @@ def verify_webhook_signature(app_key, app_secret, body, signature):
     """True when ``signature`` (the ``Authorization`` header) signs the raw ``body`` bytes."""
     if not signature or not app_secret:
         return False
-    expected = webhook_signature(app_key, app_secret, body)
-    return hmac.compare_digest(expected.encode(), str(signature).strip().lower().encode())
+    return signature_matches(webhook_signature(app_key, app_secret, body), signature)
 
 
 # -- value helpers --------------------------------------------------------------------------------
@@ -716,17 +718,16 @@ class LazadaAdapter(Adapter):
     # -- webhooks -------------------------------------------------------------------------------
     @classmethod
     def verify_webhook(cls, *, url, body, headers, app_key, app_secret):
-        signature = next(
-            (value for key, value in (headers or {}).items() if key.lower() == "authorization"), None
-        )
-        return verify_webhook_signature(app_key, app_secret, body, signature)
+        return verify_webhook_signature(app_key, app_secret, body, header_value(headers, "authorization"))
 
     @classmethod
     def parse_webhook(cls, body):
         """Trade order messages (``message_type`` 0) give the order id, its item's new status and the
         update time; reverse order messages (10) and the rest are "other" (with the order id if any)."""
         payload = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
-        data = payload.get("data") or {}
+        if not isinstance(payload, dict):
+            raise ValueError("Lazada push is not a JSON object")
+        data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
         sellers = [str(s) for s in (payload.get("seller_id"), data.get("seller_id")) if s not in (None, "")]
         seller = next((s for s in sellers if s != "null"), None)
         order_id = data.get("trade_order_id")
@@ -740,6 +741,7 @@ class LazadaAdapter(Adapter):
                 order_external_id=str(order_id) if order_id is not None else None,
                 raw_status=data.get("order_status") or data.get("reverse_status"),
                 update_time=parse_time(update_time) if update_time not in (None, "") else None,
+                sent_at=push_time(payload.get("timestamp")),
             )
         ]
 

@@ -42,6 +42,9 @@ from .common import (
     RateLimited,
     TokenSet,
     WebhookEvent,
+    header_value,
+    push_time,
+    signature_matches,
     to_timestamp,
     utc_from_timestamp,
 )
@@ -162,8 +165,7 @@ def verify_push_signature(partner_key, url, body, authorization):
     """Constant-time check of a push's ``Authorization`` header against the RAW body bytes."""
     if not partner_key or not authorization:
         return False
-    expected = push_signature(partner_key, url, body)
-    return hmac.compare_digest(expected, str(authorization).strip().lower())
+    return signature_matches(push_signature(partner_key, url, body), authorization)
 
 
 # -- request helpers -----------------------------------------------------------------------------------
@@ -747,8 +749,7 @@ class ShopeeAdapter(Adapter):
     @classmethod
     def verify_webhook(cls, *, url, body, headers, app_key, app_secret):
         """``Authorization`` header = hex HMAC-SHA256(partner key, callback URL + "|" + raw body)."""
-        authorization = next((v for k, v in (headers or {}).items() if k.lower() == "authorization"), None)
-        return verify_push_signature(app_secret, url, body or b"", authorization)
+        return verify_push_signature(app_secret, url, body or b"", header_value(headers, "authorization"))
 
     @classmethod
     def parse_webhook(cls, body):
@@ -771,6 +772,7 @@ class ShopeeAdapter(Adapter):
                 order_external_id=str(order_sn) if order_sn else None,
                 raw_status=data.get("status") or None,
                 update_time=utc_from_timestamp(update_time) if update_time else None,
+                sent_at=push_time(payload.get("timestamp")),
             )
         ]
 

@@ -48,7 +48,10 @@ from .common import (
     RateLimited,
     TokenSet,
     WebhookEvent,
+    header_value,
     keyset_pages,
+    push_time,
+    signature_matches,
     to_timestamp,
     utc_from_timestamp,
 )
@@ -147,8 +150,7 @@ def verify_webhook_signature(app_key, app_secret, body, signature):
     """True when ``signature`` (the ``Authorization`` header) signs the raw ``body`` bytes."""
     if not signature or not app_key or not app_secret:
         return False
-    expected = webhook_signature(app_key, app_secret, body)
-    return hmac.compare_digest(expected.encode(), str(signature).strip().lower().encode("utf-8"))
+    return signature_matches(webhook_signature(app_key, app_secret, body), signature)
 
 
 def dumps(payload):
@@ -645,18 +647,16 @@ class TiktokAdapter(Adapter):
     # -- webhooks -------------------------------------------------------------------------------------
     @classmethod
     def verify_webhook(cls, *, url, body, headers, app_key, app_secret):
-        signature = next((v for k, v in (headers or {}).items() if k.lower() == "authorization"), None)
-        return verify_webhook_signature(app_key, app_secret, body, signature)
+        return verify_webhook_signature(app_key, app_secret, body, header_value(headers, "authorization"))
 
     @classmethod
     def parse_webhook(cls, body):
         """Type 1 (ORDER_STATUS_CHANGE) is an order status event; other types are passed on as "other"."""
-        try:
-            payload = json.loads(body)
-        except (TypeError, ValueError):
-            return []
+        if not body or not body.strip():
+            return []  # the URL checked for an answer
+        payload = json.loads(body)  # ValueError on a body that is not JSON, as for every marketplace
         if not isinstance(payload, dict):
-            return []
+            raise ValueError("TikTok Shop push is not a JSON object")
         data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
         shop_id = str(payload["shop_id"]) if payload.get("shop_id") not in (None, "") else None
         stamp = data.get("update_time") or payload.get("timestamp")
@@ -667,6 +667,7 @@ class TiktokAdapter(Adapter):
                 order_external_id=str(data["order_id"]) if data.get("order_id") else None,
                 raw_status=data.get("order_status"),
                 update_time=utc_from_timestamp(stamp) if stamp else None,
+                sent_at=push_time(payload.get("timestamp")),
             )
         ]
 

@@ -1,16 +1,12 @@
-import json
-import logging
-
 from markupsafe import Markup
-from werkzeug.exceptions import BadRequest, Forbidden, NotFound
+from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
 from ..adapters import MARKETPLACES, MarketplaceError, adapter_class
-
-_logger = logging.getLogger(__name__)
+from ..models.o2o_marketplace_shop_webhook import MAX_WEBHOOK_BODY
 
 
 class O2oMarketplaceController(http.Controller):
@@ -23,62 +19,30 @@ class O2oMarketplaceController(http.Controller):
         save_session=False,
     )
     def o2o_marketplace_webhook(self, marketplace, **_kwargs):
-        """Push from a marketplace: verified on the raw body, then the order is fetched and imported.
-
-        What the push says is only a hint: the order's current state is read from the API, so
-        duplicated and out-of-order pushes converge on the same Odoo order.
-        """
+        """Push from a marketplace: verified on the raw body and queued (see
+        ``o2o.marketplace.shop._o2o_webhook_receive``); the order is fetched and imported by a job."""
         if marketplace not in MARKETPLACES:
             raise NotFound()
-        adapter = adapter_class(marketplace)
-        body = request.httprequest.get_data(cache=True)
-        try:
-            if body.strip():
-                json.loads(body)
-            events = adapter.parse_webhook(body)
-        except (ValueError, KeyError, TypeError) as error:
-            raise BadRequest(request.env._("Unreadable push message.")) from error
-        if not events:
-            # e.g. the marketplace checking that the URL answers: acknowledge, nothing to do
-            return self._o2o_ack(adapter)
+        httprequest = request.httprequest
+        too_long = 413, request.env._("Push message too long.")
+        if (httprequest.content_length or 0) > MAX_WEBHOOK_BODY:
+            return self._o2o_answer(*too_long)  # refused before it is read
+        body = httprequest.get_data(cache=True)
+        if len(body) > MAX_WEBHOOK_BODY:
+            return self._o2o_answer(*too_long)
+        headers = dict(httprequest.headers.items())
         Shop = request.env["o2o.marketplace.shop"].sudo()
-        shop_refs = {event.shop_external_id for event in events if event.shop_external_id}
-        shops = Shop.search([("marketplace", "=", marketplace), ("shop_external_id", "in", list(shop_refs))])
-        if not shops or len(shops) != len(shop_refs):
-            raise NotFound(request.env._("Unknown shop."))
-        headers = dict(request.httprequest.headers.items())
-        urls = {request.httprequest.url, *shops.mapped("webhook_url")}
-        for shop in shops:
-            verified = any(
-                adapter.verify_webhook(
-                    url=url, body=body, headers=headers, app_key=shop.app_key, app_secret=shop.app_secret
-                )
-                for url in urls
-            )
-            if not verified:
-                _logger.warning("marketplace push for shop %s refused: bad signature", shop.id)
-                raise Forbidden(request.env._("Invalid signature."))
-        by_ref = {shop.shop_external_id: shop for shop in shops}
-        Job = request.env["o2o.marketplace.job"].sudo()
-        for event in events:
-            if event.kind != "order_status" or not event.order_external_id:
-                continue
-            shop = by_ref[event.shop_external_id]
-            job = Job._o2o_item_pending(
-                shop, "webhook", event.order_external_id, request.env._("Order push received.")
-            )
-            try:
-                with request.env.cr.savepoint():
-                    shop._o2o_fetch_and_import([event.order_external_id], job)
-            except (MarketplaceError, UserError) as error:
-                _logger.warning(
-                    "marketplace push for order %s not processed: %s", event.order_external_id, error
-                )
-                # Kept as a failed item: the scheduler fetches the order again later.
-                Job._o2o_item_failed(shop, "webhook", event.order_external_id, error)
-            else:
-                Job._o2o_item_succeeded(shop, "webhook", event.order_external_id)
-        return self._o2o_ack(adapter)
+        urls = [httprequest.url, f"{Shop.get_base_url()}/o2o/marketplace/{marketplace}/webhook"]
+        status, message = Shop._o2o_webhook_receive(marketplace, body, headers, list(dict.fromkeys(urls)))
+        if status != 200:
+            return self._o2o_answer(status, message)
+        return self._o2o_ack(adapter_class(marketplace))
+
+    @staticmethod
+    def _o2o_answer(status, message):
+        return request.make_response(
+            message, headers=[("Content-Type", "text/plain; charset=utf-8")], status=status
+        )
 
     @staticmethod
     def _o2o_ack(adapter):

@@ -1,6 +1,7 @@
 import datetime
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..adapters import MarketplaceError
 from ..const import JOB_KINDS, MAX_ATTEMPTS, ORDER_RECONCILE_DAYS
@@ -9,8 +10,10 @@ from ..const import JOB_KINDS, MAX_ATTEMPTS, ORDER_RECONCILE_DAYS
 class O2oMarketplaceJob(models.Model):
     """What the connector did: one line per run (order import, stock push...) and one per failed item.
 
-    A failed item keeps what is needed to run it again (``ref``: order id, listing key, picking id);
-    the scheduler retries it with a growing delay, a person can retry it from the list at any time.
+    The staff-facing sync log of the queue jobs (``queue.job``) that do the work. A failed item
+    keeps what is needed to run it again (``ref``: order id, listing key, picking id): a queue job
+    retries it with a growing delay, ``MAX_ATTEMPTS`` times, then it waits for a person, who can
+    retry it from the list at any time.
     """
 
     _name = "o2o.marketplace.job"
@@ -35,7 +38,9 @@ class O2oMarketplaceJob(models.Model):
     date_start = fields.Datetime("Started", default=fields.Datetime.now)
     date_done = fields.Datetime("Finished")
     attempts = fields.Integer(default=0)
-    next_attempt = fields.Datetime(index=True)
+    next_attempt = fields.Datetime(help="When the queued retry runs; empty once it waits for a person.")
+    queue_job_id = fields.Many2one("queue.job", string="Queued retry", ondelete="set null", readonly=True)
+    queue_job_state = fields.Selection(related="queue_job_id.state", string="Retry state")
     count_ok = fields.Integer("Succeeded")
     count_failed = fields.Integer("Failed items")
     api_calls = fields.Integer("API calls")
@@ -94,7 +99,9 @@ class O2oMarketplaceJob(models.Model):
 
     @api.model
     def _o2o_item_failed(self, shop, kind, ref, error, parent=None):
-        """Record (or update) the failed item ``ref`` so it is retried, never silently dropped."""
+        """Record (or update) the failed item ``ref`` and queue its retry: never silently dropped.
+
+        Retried after 5, 10, 20 and 40 minutes, then it waits for a person (``action_retry``)."""
         job = self._o2o_open_items(shop, kind, [ref])[:1]
         if not job:
             job = self.create(
@@ -102,13 +109,11 @@ class O2oMarketplaceJob(models.Model):
             )
         attempts = job.attempts + 1
         job._fail(error)
-        job.write(
-            {
-                "attempts": attempts,
-                "next_attempt": attempts < MAX_ATTEMPTS
-                and fields.Datetime.now() + datetime.timedelta(minutes=5 * 2 ** (attempts - 1)),
-            }
-        )
+        vals = {"attempts": attempts, "next_attempt": False, "queue_job_id": False}
+        if attempts < MAX_ATTEMPTS:
+            eta = fields.Datetime.now() + datetime.timedelta(minutes=5 * 2 ** (attempts - 1))
+            vals.update(next_attempt=eta, queue_job_id=shop._o2o_enqueue_retry(job, eta).id)
+        job.write(vals)
         return job
 
     @api.model
@@ -121,25 +126,6 @@ class O2oMarketplaceJob(models.Model):
             {"state": "done", "date_done": fields.Datetime.now(), "next_attempt": False}
         )
 
-    @api.model
-    def _o2o_item_pending(self, shop, kind, ref, message=None):
-        """Queue ``ref`` for the scheduler (e.g. a shipment to push after the delivery is validated)."""
-        job = self._o2o_open_items(shop, kind, [ref])[:1]
-        if job:
-            return job
-        job = self.create(
-            {
-                "shop_id": shop.id,
-                "kind": kind,
-                "ref": ref,
-                "state": "pending",
-                "message": message,
-                "next_attempt": fields.Datetime.now(),
-            }
-        )
-        self.env.ref("o2o_marketplace.ir_cron_o2o_marketplace_jobs")._trigger()
-        return job
-
     def action_retry(self):
         """Run the failed items again now (from the list or the form)."""
         for job in self.filtered(lambda j: j.state in ("failed", "pending")):
@@ -147,64 +133,66 @@ class O2oMarketplaceJob(models.Model):
         return True
 
     def _o2o_run(self):
+        """Run this line again. A marketplace's refusal or a missing connection is recorded on it
+        (an item is retried later); nothing here stops the other items."""
         self.ensure_one()
-        shop = self.shop_id
-        if self.kind == "orders":
-            shop._o2o_sync_orders()
-            self.write({"state": "done", "next_attempt": False})
-        elif self.kind == "reconcile":
-            until = fields.Datetime.now()
-            shop._o2o_reconcile_orders(until - datetime.timedelta(days=ORDER_RECONCILE_DAYS), until)
-            self.write({"state": "done", "next_attempt": False})
-        elif self.kind == "listings":
-            shop._o2o_sync_listings()
-            self.write({"state": "done", "next_attempt": False})
-        elif self.kind in ("order", "webhook"):
-            try:
-                ok, _ko = shop._o2o_fetch_and_import([self.ref], self)
-            except MarketplaceError as error:
-                self._o2o_item_failed(shop, self.kind, self.ref, error)
-                return
-            if ok and self.state in ("pending", "failed"):
-                self._done(self.env._("Imported on retry."), counts=(1, 0))
-        elif self.kind in ("stock", "price"):
-            listing = self.env["o2o.marketplace.listing"].search(
-                [("shop_id", "=", shop.id), ("key", "=", self.ref)], limit=1
-            )
-            if self.kind == "stock":
-                listing._o2o_push_stock(force=True)
+        try:
+            getattr(self, f"_o2o_run_{self.kind}")()
+        except (MarketplaceError, UserError) as error:
+            if self.ref:
+                self._o2o_item_failed(self.shop_id, self.kind, self.ref, error)
             else:
-                listing._o2o_push_price()
-        elif self.kind == "shipment":
-            picking = self.env["stock.picking"].browse(int(self.ref)).exists()
-            picking._o2o_marketplace_push_shipment(self)
+                self._fail(error)
 
-    @api.model
-    def _cron_run_pending(self):
-        """Retry failed items whose time has come and run queued ones; one server per item."""
-        for _i in range(200):
-            self.flush_model()
-            self.env.cr.execute(
-                """
-                SELECT id FROM o2o_marketplace_job
-                 WHERE state IN ('pending', 'failed') AND next_attempt <= %s
-                 ORDER BY next_attempt LIMIT 1
-                   FOR UPDATE SKIP LOCKED
-                """,
-                [fields.Datetime.now()],
-            )
-            row = self.env.cr.fetchone()
-            if not row:
-                break
-            job = self.browse(row[0])
-            job._o2o_run()
-            if (
-                job.state in ("pending", "failed")
-                and job.next_attempt
-                and job.next_attempt <= fields.Datetime.now()
-            ):
-                job.next_attempt = fields.Datetime.now() + datetime.timedelta(hours=1)
-            job.shop_id._o2o_commit()
+    def _o2o_run_done(self):
+        self.write({"state": "done", "next_attempt": False})
+
+    def _o2o_run_orders(self):
+        self.shop_id._o2o_sync_orders()
+        self._o2o_run_done()
+
+    def _o2o_run_reconcile(self):
+        until = fields.Datetime.now()
+        self.shop_id._o2o_reconcile_orders(until - datetime.timedelta(days=ORDER_RECONCILE_DAYS), until)
+        self._o2o_run_done()
+
+    def _o2o_run_listings(self):
+        self.shop_id._o2o_sync_listings()
+        self._o2o_run_done()
+
+    def _o2o_run_token(self):
+        self.shop_id._o2o_access_token()
+        self._o2o_run_done()
+
+    def _o2o_run_order(self):
+        ok, _ko = self.shop_id._o2o_fetch_and_import([self.ref], self)
+        if ok and self.state in ("pending", "failed"):
+            self._done(self.env._("Imported on retry."), counts=(1, 0))
+
+    _o2o_run_webhook = _o2o_run_order
+
+    def _o2o_listing(self):
+        listing = self.env["o2o.marketplace.listing"].search(
+            [("shop_id", "=", self.shop_id.id), ("key", "=", self.ref)], limit=1
+        )
+        if not listing:
+            self._done(self.env._("The listing is gone from the shop: nothing to push."))
+        return listing
+
+    def _o2o_run_stock(self):
+        self._o2o_listing()._o2o_push_stock(force=True)
+
+    def _o2o_run_price(self):
+        self._o2o_listing()._o2o_push_price()
+
+    def _o2o_run_shipment(self):
+        picking = self.env["stock.picking"]
+        if self.ref and self.ref.isdigit():
+            picking = picking.browse(int(self.ref)).exists()
+        if not picking:
+            self._done(self.env._("The delivery is gone: nothing to push."))
+            return
+        picking._o2o_marketplace_push_shipment(self)
 
     @api.autovacuum
     def _gc_done_jobs(self):

@@ -1,8 +1,10 @@
 import logging
 
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, mute_logger, split_every
 
 from ..adapters import MarketplaceError, PriceUpdate, StockUpdate
 from ..utils import valid_gtin
@@ -94,8 +96,27 @@ class O2oMarketplaceListing(models.Model):
                 listing.write({k: v for k, v in vals.items() if listing[k] != v})
             else:
                 new_vals.append({**vals, "shop_id": shop.id, "key": record.key})
-        created = self.create(new_vals)
+        created = self._o2o_create_new(new_vals)
         created._o2o_auto_match()
+        return created
+
+    def _o2o_create_new(self, vals_list):
+        """Create these listings; one that another transaction (another job, another server)
+        created a moment ago is left to it instead of failing the whole page."""
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                return self.create(vals_list)
+        except psycopg2.errors.UniqueViolation:
+            pass
+        created = self.browse()
+        for vals in vals_list:
+            try:
+                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                    created |= self.create(vals)
+            except psycopg2.errors.UniqueViolation:
+                _logger.info(
+                    "listing %s of shop %s created meanwhile by another job", vals["key"], vals["shop_id"]
+                )
         return created
 
     def _o2o_auto_match(self):
@@ -265,8 +286,8 @@ class O2oMarketplaceListing(models.Model):
 
     @api.model
     def _cron_push_stock_changes(self):
-        """Push the quantity of listings whose stock changed since the last run (debounced by the
-        cron interval: many moves of one product make one push)."""
+        """Queue the push of the listings whose stock changed since the last run, one job per shop
+        (debounced by the cron interval: many moves of one product make one push)."""
         cr = self.env.cr
         cr.execute(SQL("SELECT pg_try_advisory_xact_lock(hashtext('o2o_marketplace.stock_changes'))"))
         if not cr.fetchone()[0]:
@@ -285,6 +306,13 @@ class O2oMarketplaceListing(models.Model):
                 ("shop_id.shop_external_id", "!=", False),
             ]
         )
-        listings._o2o_push_stock()
-        # Deleted only once pushed: a crash before this line pushes the same products again.
+        for shop, shop_listings in listings.grouped("shop_id").items():
+            shop._o2o_enqueue(
+                "_o2o_job_push_stock",
+                shop_listings.ids,
+                description=self.env._(
+                    "%(shop)s: push the stock of %(count)s listings", shop=shop.name, count=len(shop_listings)
+                ),
+            )
+        # Deleted in the transaction that queues their pushes: never lost, never queued twice.
         cr.execute("DELETE FROM o2o_marketplace_stock_event WHERE id <= %s", [last])

@@ -12,7 +12,6 @@ from ..const import (
     DEFAULT_HOSTS,
     MARKETPLACES,
     ORDER_OVERLAP_MINUTES,
-    ORDER_RECONCILE_DAYS,
     TOKEN_MARGIN_MINUTES,
 )
 
@@ -419,24 +418,14 @@ class O2oMarketplaceShop(models.Model):
 
     def action_sync_orders(self):
         for shop in self:
-            shop._o2o_sync_orders()
-        return self._o2o_notify(self.env._("Order import finished: see the job log for figures."))
-
-    @api.model
-    def _cron_sync_orders(self):
-        for shop in self.search([("sync_orders", "=", True), ("shop_external_id", "!=", False)]):
-            shop._o2o_isolated(shop._o2o_sync_orders)
-
-    def _o2o_isolated(self, run):
-        """``run()`` for one shop in a scheduled job: an unexpected error is logged and that shop's
-        uncommitted work dropped, and the next shop still runs."""
-        try:
-            run()
-        except Exception:
-            if modules.module.current_test:
-                raise
-            _logger.exception("marketplace shop %s: scheduled run failed", self.id)
-            self.env.cr.rollback()
+            shop._o2o_enqueue(
+                "_o2o_job_sync_orders",
+                identity=("orders",),
+                description=self.env._("%s: import orders", shop.name),
+            )
+        return self._o2o_notify(
+            self.env._("Order import queued: the job log shows its figures when it is done.")
+        )
 
     def _o2o_sync_orders(self, until=None):
         """Import orders updated since the saved position, window by window.
@@ -486,13 +475,6 @@ class O2oMarketplaceShop(models.Model):
             self.write({"last_success": fields.Datetime.now(), "last_error": False})
             self._o2o_commit()
             return job
-
-    @api.model
-    def _cron_reconcile_orders(self):
-        until = fields.Datetime.now()
-        since = until - datetime.timedelta(days=ORDER_RECONCILE_DAYS)
-        for shop in self.search([("sync_orders", "=", True), ("shop_external_id", "!=", False)]):
-            shop._o2o_isolated(lambda shop=shop: shop._o2o_reconcile_orders(since, until))
 
     def _o2o_reconcile_orders(self, date_from, date_to):
         """Import what polling and webhooks missed: list the marketplace's orders updated in
@@ -564,7 +546,7 @@ class O2oMarketplaceShop(models.Model):
         action["context"] = {"default_shop_id": self.id}
         return action
 
-    def _o2o_fetch_and_import(self, external_ids, job):
+    def _o2o_fetch_and_import(self, external_ids, job=None):
         """Fetch the current state of these orders from the marketplace and import it."""
         orders = self._o2o_with_adapter(lambda adapter: adapter.get_orders(list(external_ids)))
         return self.env["sale.order"]._o2o_marketplace_import(self, orders, job)
@@ -575,8 +557,14 @@ class O2oMarketplaceShop(models.Model):
 
     def action_sync_listings(self):
         for shop in self:
-            shop._o2o_sync_listings()
-        return self._o2o_notify(self.env._("Listings synchronised: see the job log for figures."))
+            shop._o2o_enqueue(
+                "_o2o_job_sync_listings",
+                identity=("listings",),
+                description=self.env._("%s: read listings", shop.name),
+            )
+        return self._o2o_notify(
+            self.env._("Listing sync queued: the job log shows its figures when it is done.")
+        )
 
     def _o2o_sync_listings(self):
         self.ensure_one()
@@ -602,21 +590,27 @@ class O2oMarketplaceShop(models.Model):
     def action_push_stock(self):
         """Full reconciliation: read the marketplace's quantities, push every difference."""
         for shop in self:
-            shop._o2o_sync_listings()
-            shop.listing_ids._o2o_push_stock(force=True)
-        return self._o2o_notify(self.env._("Stock pushed: see the job log for figures."))
+            shop._o2o_enqueue(
+                "_o2o_job_reconcile_stock",
+                identity=("stock_reconcile",),
+                description=self.env._("%s: full stock reconciliation", shop.name),
+            )
+        return self._o2o_notify(
+            self.env._("Stock reconciliation queued: the job log shows its figures when it is done.")
+        )
 
     def action_push_price(self):
         for shop in self:
-            shop.listing_ids._o2o_push_price()
-        return self._o2o_notify(self.env._("Prices pushed: see the job log for figures."))
-
-    @api.model
-    def _cron_reconcile_stock(self):
-        for shop in self.search([("sync_stock", "=", True), ("shop_external_id", "!=", False)]):
-            with shop._o2o_exclusive("stock") as acquired:
-                if acquired:
-                    shop._o2o_isolated(shop._o2o_reconcile_stock)
+            if not shop.pricelist_id:
+                raise UserError(self.env._("Set a pricelist on %(shop)s to push prices.", shop=shop.name))
+            shop._o2o_enqueue(
+                "_o2o_job_push_price",
+                identity=("price",),
+                description=self.env._("%s: push prices", shop.name),
+            )
+        return self._o2o_notify(
+            self.env._("Price push queued: the job log shows its figures when it is done.")
+        )
 
     def _o2o_reconcile_stock(self):
         self._o2o_sync_listings()

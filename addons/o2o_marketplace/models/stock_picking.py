@@ -14,13 +14,18 @@ class StockPicking(models.Model):
                 order = picking.sale_id
                 shop = order.o2o_marketplace_shop_id
                 if shop and shop.sync_shipment and picking.picking_type_code == "outgoing":
-                    self.env["o2o.marketplace.job"]._o2o_item_pending(
-                        shop, "shipment", str(picking.id), self.env._("Shipment of %s to push.", picking.name)
+                    shop._o2o_enqueue(
+                        "_o2o_job_push_shipment",
+                        picking.id,
+                        identity=("shipment", picking.id),
+                        description=self.env._(
+                            "%(shop)s: shipment %(picking)s", shop=shop.name, picking=picking.name
+                        ),
                     )
         return result
 
     def _o2o_marketplace_push_shipment(self, job):
-        """Tell the marketplace the order left with this tracking number (scheduler or retry)."""
+        """Tell the marketplace the order left with this tracking number (queued job or retry)."""
         self.ensure_one()
         order = self.sale_id
         shop = order.o2o_marketplace_shop_id

@@ -4,6 +4,7 @@ from . import (
     test_order_import,
     test_order_race,
     test_order_reconcile,
+    test_queue,
     test_shipment,
     test_stock_push,
     test_token_race,

@@ -61,6 +61,7 @@ class TestOrderRace(HttpCase):
             partners = orders.partner_id
             orders.unlink()
             partners.filtered(lambda p: not p.sale_order_ids).unlink()
+            env["queue.job"].search([("identity_key", "=like", f"o2o_marketplace:{self.shop_id}:%")]).unlink()
             env["o2o.marketplace.shop"].browse(self.shop_id).unlink()
             env["crm.team"].browse(self.team_id).unlink()
             env["product.product"].browse(self.product_id).unlink()
@@ -84,11 +85,8 @@ class TestOrderRace(HttpCase):
         results, errors = {}, []
 
         def webhook(env, shop):
-            Job = env["o2o.marketplace.job"]
-            job = Job._o2o_item_pending(shop, "webhook", records[0].external_id, "Order push received.")
-            result = env["sale.order"]._o2o_marketplace_import(shop, records, job)
-            Job._o2o_item_succeeded(shop, "webhook", records[0].external_id)
-            return result
+            # what the job queued by a push does: import the order it read from the marketplace
+            return env["sale.order"]._o2o_marketplace_import(shop, records)
 
         def polling(env, shop):
             job = env["o2o.marketplace.job"].create(
@@ -171,3 +169,34 @@ class TestOrderRace(HttpCase):
                     self.assertFalse(
                         failed.filtered(lambda job: job.state == "failed"), "the failed item is closed"
                     )
+
+    def test_pushes_at_the_same_moment_queue_one_job(self):
+        """Four servers receive the same push at once: each queues the order's import in its own
+        transaction, and one job waits (queue_job's own check is a search, which all four pass)."""
+        barrier = threading.Barrier(4)
+        errors = []
+
+        def push():
+            try:
+                with self._cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    shop = env["o2o.marketplace.shop"].browse(self.shop_id)
+                    shop.read(["name"])  # the snapshot is taken before the race
+                    barrier.wait(timeout=30)
+                    shop._o2o_enqueue_order("RACE-ORDER-1")
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=push) for _i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertFalse(errors, errors)
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            jobs = env["queue.job"].search(
+                [("identity_key", "=", f"o2o_marketplace:{self.shop_id}:order:RACE-ORDER-1")]
+            )
+            self.assertEqual(len(jobs), 1)
+            self.assertEqual(jobs.state, "pending")

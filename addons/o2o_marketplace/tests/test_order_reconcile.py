@@ -78,6 +78,7 @@ class TestOrderReconcile(MarketplaceCase):
             self._read_listings(marketplace)
             self._sim_order(marketplace, at=self.sim.now() - 86400)
         self.env["o2o.marketplace.shop"]._cron_reconcile_orders()
+        self._run_jobs()
         for marketplace in MARKETPLACES:
             job = self.env["o2o.marketplace.job"].search(
                 [("shop_id", "=", self.shops[marketplace].id), ("kind", "=", "reconcile")]
@@ -102,7 +103,13 @@ class TestOrderReconcile(MarketplaceCase):
         self.assertEqual(wizard.shop_id, shop)
         self.assertEqual(wizard.date_to - wizard.date_from, timedelta(days=3))
         result = wizard.action_reconcile()
-        self.assertIn("1 missing in Odoo", result["params"]["message"])
+        self.assertIn("queued", result["params"]["message"])
+        self.assertFalse(self._odoo_order("lazada", sim_order.external_id), "not in the manager's request")
+        self._run_jobs()
+        run = self.env["o2o.marketplace.job"].search(
+            [("shop_id", "=", shop.id), ("kind", "=", "reconcile")], limit=1
+        )
+        self.assertIn("1 missing in Odoo", run.message)
         self.assertTrue(self._odoo_order("lazada", sim_order.external_id))
         with self.assertRaises(ValidationError):
             Wizard.create({"shop_id": shop.id, "date_from": wizard.date_to, "date_to": wizard.date_from})

@@ -17,6 +17,11 @@ class TestShipment(MarketplaceCase):
             move.quantity = move.product_uom_qty
         picking.button_validate()
         self.assertEqual(picking.state, "done")
+        queued = self._queued("_o2o_job_push_shipment")
+        self.assertEqual(len(queued), 1, "queued for a worker, never lost")
+        self.assertEqual(queued.args, [picking.id])
+        self.assertFalse(self.sim.shipments, "not pushed inside the validation")
+        self._run_jobs()
         job = self.env["o2o.marketplace.job"].search(
             [
                 ("shop_id", "=", self.shops[marketplace].id),
@@ -24,8 +29,6 @@ class TestShipment(MarketplaceCase):
                 ("ref", "=", str(picking.id)),
             ]
         )
-        self.assertEqual(job.state, "pending", "queued for the scheduler, never lost")
-        self.env["o2o.marketplace.job"]._cron_run_pending()
         self.assertEqual(job.state, "done", job.message)
         self.assertEqual(
             [(s[1], s[2]) for s in self.sim.shipments], [(sim_order.external_id, "SPXVN0123456789")]
@@ -43,11 +46,15 @@ class TestShipment(MarketplaceCase):
         picking.button_validate()
         self.sim.faults.add(marketplace, "5xx", count=10)
         Job = self.env["o2o.marketplace.job"]
-        Job._cron_run_pending()
+        self._run_jobs()
         job = Job.search([("kind", "=", "shipment"), ("ref", "=", str(picking.id))])
         self.assertEqual(job.state, "failed")
         self.assertEqual(job.attempts, 1)
-        self.assertTrue(job.next_attempt, "retried later by the scheduler")
+        self.assertTrue(job.next_attempt, "retried later")
+        retry = job.queue_job_id
+        self.assertEqual((retry.state, retry.method_name), ("pending", "_o2o_job_retry_item"))
+        self.assertEqual(retry.eta, job.next_attempt)
+        self.assertEqual(retry.channel, "root.o2o_marketplace.tiktok")
         self.sim.faults.clear()
         job.action_retry()
         self.assertEqual(job.state, "done", job.message)

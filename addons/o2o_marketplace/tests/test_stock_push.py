@@ -7,6 +7,7 @@ from .common import MarketplaceCase
 class TestStockPush(MarketplaceCase):
     def _changed(self):
         self.env["o2o.marketplace.listing"]._cron_push_stock_changes()
+        self._run_jobs()
 
     def _sim_stock(self, marketplace, sku):
         return self._listing(marketplace, sku).stock
@@ -15,6 +16,7 @@ class TestStockPush(MarketplaceCase):
         for marketplace in ("shopee", "lazada", "tiktok"):
             self._read_listings(marketplace)
             self.shops[marketplace].action_push_stock()
+            self._run_jobs()
             # free quantity in store Q1 minus the safety stock of 1
             self.assertEqual(self._sim_stock(marketplace, "MKP-SHIRT"), 19)
             self.assertEqual(self._sim_stock(marketplace, "MKP-CAP"), 9)
@@ -44,6 +46,7 @@ class TestStockPush(MarketplaceCase):
         self._read_listings(marketplace)
         shop = self.shops[marketplace]
         shop.action_push_stock()
+        self._run_jobs()
         sim_order = self._sim_order(marketplace, lines=(("MKP-CAP", 10, 25, 0),))
         self._import(marketplace, sim_order)
         self._changed()
@@ -109,6 +112,7 @@ class TestStockPush(MarketplaceCase):
         shop.write({"pricelist_id": pricelist.id, "sync_price": True})
         self._read_listings(marketplace)
         shop.action_push_price()
+        self._run_jobs()
         self.assertEqual(float(self._listing(marketplace, "MKP-SHIRT").price), 12.5)
         self.assertEqual(float(self._listing(marketplace, "MKP-CAP").price), 25.0, "list price otherwise")
 
@@ -119,6 +123,7 @@ class TestStockPush(MarketplaceCase):
         fine = self._sim_order("lazada")
         self.sim.faults.add("shopee", "5xx", count=100)
         self.env["o2o.marketplace.shop"]._cron_sync_orders()
+        self._run_jobs()
         self.assertFalse(self._odoo_order("shopee", broken.external_id))
         self.assertTrue(self._odoo_order("lazada", fine.external_id))
         self.assertIn("server error", self.shops["shopee"].last_error)

@@ -1,7 +1,7 @@
 import datetime
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from ..const import ORDER_RECONCILE_DAYS
 
@@ -27,13 +27,17 @@ class O2oMarketplaceOrderReconcile(models.TransientModel):
                 raise ValidationError(self.env._("The period must start before it ends."))
 
     def action_reconcile(self):
+        """Queue the reconciliation of the period (it lists and fetches from the marketplace)."""
         self.ensure_one()
         shop = self.shop_id
-        job = shop._o2o_reconcile_orders(self.date_from, min(self.date_to, fields.Datetime.now()))
-        if job is None:
-            raise UserError(
-                self.env._("An order reconciliation of %(shop)s is already running.", shop=shop.name)
-            )
-        if job.state == "failed":
-            raise UserError(self.env._("Order reconciliation failed: %(message)s", message=job.message))
-        return shop._o2o_notify(job.message)
+        date_to = min(self.date_to, fields.Datetime.now())
+        shop._o2o_enqueue(
+            "_o2o_job_reconcile_orders",
+            self.date_from,
+            date_to,
+            identity=("reconcile", self.date_from, date_to),
+            description=self.env._("%s: order reconciliation", shop.name),
+        )
+        return shop._o2o_notify(
+            self.env._("Order reconciliation queued: the job log shows its figures when it is done.")
+        )

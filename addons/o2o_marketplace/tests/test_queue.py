@@ -1,0 +1,154 @@
+import json
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import MarketplaceCase, trap_jobs
+
+
+@tagged("post_install", "-at_install", "o2o")
+class TestQueue(MarketplaceCase):
+    """The connector's work runs on queue_job: queued by the schedulers and pushes, one job per
+    piece of work, and a job that fails never keeps the others from running."""
+
+    def _url(self, marketplace):
+        return f"{self.base_url()}/o2o/marketplace/{marketplace}/webhook"
+
+    def test_schedulers_queue_one_job_per_shop(self):
+        Shop = self.env["o2o.marketplace.shop"]
+        shops = Shop.search([("sync_orders", "=", True), ("shop_external_id", "!=", False)])
+        with trap_jobs() as trap:
+            Shop._cron_sync_orders()
+            Shop._cron_sync_orders()  # the scheduler again before a worker took them
+            trap.assert_jobs_count(len(shops))
+            trap.assert_enqueued_job(
+                self.shops["lazada"]._o2o_job_sync_orders,
+                properties={"channel": "root.o2o_marketplace.lazada"},
+            )
+            self.assertFalse(self.sim.calls, "the scheduler itself calls no marketplace")
+            trap.perform_enqueued_jobs()
+        run = self.env["o2o.marketplace.job"].search(
+            [("shop_id", "=", self.shops["lazada"].id), ("kind", "=", "orders")], limit=1
+        )
+        self.assertEqual(run.state, "done", run.message)
+        # for real: stored in the database, the second call finds the first job waiting
+        Shop._cron_sync_orders()
+        Shop._cron_sync_orders()
+        self.assertEqual(len(self._queued("_o2o_job_sync_orders")), len(shops))
+
+    def test_stock_changes_queue_a_push_per_shop(self):
+        for marketplace in ("shopee", "lazada"):
+            self._read_listings(marketplace)
+        self.env["stock.quant"]._update_available_quantity(self.product_a, self.store_1.lot_stock_id, 5)
+        self.env.flush_all()
+        self.env["o2o.marketplace.listing"]._cron_push_stock_changes()
+        queued = self._queued("_o2o_job_push_stock")
+        self.assertEqual(
+            sorted(queued.mapped("channel")), ["root.o2o_marketplace.lazada", "root.o2o_marketplace.shopee"]
+        )
+        self.env.cr.execute("SELECT count(*) FROM o2o_marketplace_stock_event")
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "the changes are in the queued jobs")
+        self._run_jobs()
+        self.assertEqual(self._listing("shopee", "MKP-SHIRT").stock, 24, "25 in store, 1 kept back")
+
+    def test_failing_jobs_never_block_the_others(self):
+        """A job raising, a shop without its token and an item whose delivery is gone fail each on
+        their own; the order queued after them is imported."""
+        Log = self.env["o2o.marketplace.job"]
+        self._read_listings("shopee")
+        # 1. a job that raises (queued with arguments it cannot use), and one whose shop was
+        # deleted while it waited (it checks first, and has nothing to do)
+        broken = self.shops["tiktok"]._o2o_enqueue("_o2o_job_reconcile_orders", None, None)
+        gone = self.shops["tiktok"].copy(
+            {"name": "Closed shop", "shop_external_id": "closed-1", "app_secret": "closed"}
+        )
+        gone_job = gone._o2o_enqueue("_o2o_job_sync_orders", identity=("orders",))
+        gone.unlink()
+        # 2. a shop whose connection was removed: a failed item, retried later
+        self.shops["lazada"].sudo().token_id.unlink()
+        lazada_order = self._sim_order("lazada")
+        self.shops["lazada"]._o2o_enqueue_order(lazada_order.external_id)
+        # 3. a shipment item whose reference is not a delivery (it stopped the old runner)
+        odd = Log.create(
+            {"shop_id": self.shops["shopee"].id, "kind": "shipment", "ref": "SPX-123", "state": "failed"}
+        )
+        self.shops["shopee"]._o2o_enqueue_retry(odd, None)
+        # 4. the order everybody waits for
+        shopee_order = self._sim_order("shopee")
+        self.shops["shopee"]._o2o_enqueue_order(shopee_order.external_id)
+
+        with mute_logger("odoo.addons.o2o_marketplace.models.o2o_marketplace_shop"):
+            self._run_jobs()
+
+        self.assertEqual(broken.state, "failed")
+        self.assertIn("TypeError", broken.exc_info)
+        self.assertEqual(gone_job.state, "done")
+        self.assertIn("deleted", gone_job.result)
+        self.assertTrue(self._odoo_order("shopee", shopee_order.external_id), "imported all the same")
+        item = Log.search([("shop_id", "=", self.shops["lazada"].id), ("ref", "=", lazada_order.external_id)])
+        self.assertEqual(item.state, "failed")
+        self.assertIn("not connected", item.message)
+        self.assertEqual(item.queue_job_id.state, "pending", "retried later")
+        self.assertEqual(odd.state, "done")
+        self.assertIn("delivery is gone", odd.message)
+
+    def test_retries_are_bounded(self):
+        marketplace = "lazada"
+        self._read_listings(marketplace)
+        sim_order = self._sim_order(marketplace)
+        self.sim.faults.add(marketplace, "5xx", count=1000)
+        self.shops[marketplace]._o2o_enqueue_order(sim_order.external_id)
+        self._run_jobs()
+        item = self.env["o2o.marketplace.job"].search([("ref", "=", sim_order.external_id)])
+        for attempt in range(1, 5):
+            self.assertEqual((item.state, item.attempts), ("failed", attempt))
+            retry = item.queue_job_id
+            self.assertEqual(retry.state, "pending")
+            retry.eta = False  # its time has come
+            self._run_jobs()
+        self.assertEqual((item.attempts, item.next_attempt), (5, False), "then it waits for a person")
+        self.assertFalse(item.queue_job_id)
+        self.sim.faults.clear()
+        item.action_retry()
+        self.assertEqual(item.state, "done")
+        self.assertTrue(self._odoo_order(marketplace, sim_order.external_id))
+
+    def test_webhook_refuses_what_is_not_a_signed_push(self):
+        for marketplace in ("shopee", "lazada", "tiktok"):
+            with self.subTest(marketplace=marketplace):
+                url = self._url(marketplace)
+                sim_order = self._sim_order(marketplace)
+                headers, body = self.sim.webhook_request(marketplace, sim_order.external_id, url)
+                for malformed in (b"[]", b'{"data": "s"}', b'"x"', b"[" * 5000 + b"]" * 5000, b"\xff\xfe"):
+                    response = self.url_open(url, data=malformed, headers=headers)
+                    self.assertEqual(response.status_code, 400, (malformed[:20], response.text))
+                response = self.url_open(url, data=b"{" + b" " * (70 * 1024) + b"}", headers=headers)
+                self.assertEqual(response.status_code, 413)
+                forged = dict(headers, Authorization="é" * 64)
+                bad_signature = self.url_open(url, data=body, headers=forged)
+                self.assertEqual(bad_signature.status_code, 403)
+                payload = json.loads(body)
+                payload["seller_id" if marketplace == "lazada" else "shop_id"] = "99999999"
+                stranger = json.dumps(payload).encode()
+                unknown = self.url_open(url, data=stranger, headers=headers)
+                self.assertEqual(
+                    (unknown.status_code, unknown.text), (bad_signature.status_code, bad_signature.text)
+                )
+                self.assertFalse(self._queued())
+
+    def test_replayed_push_is_acknowledged_not_queued(self):
+        for marketplace in ("shopee", "lazada", "tiktok"):
+            with self.subTest(marketplace=marketplace):
+                url = self._url(marketplace)
+                sim_order = self._sim_order(marketplace)
+                self.sim.offset = -2 * 86400  # signed two days ago, captured and sent again
+                headers, body = self.sim.webhook_request(marketplace, sim_order.external_id, url)
+                self.sim.offset = 0
+                with mute_logger("odoo.addons.o2o_marketplace.models.o2o_marketplace_shop_webhook"):
+                    response = self.url_open(url, data=body, headers=headers)
+                self.assertEqual(response.status_code, 200, "acknowledged: the marketplace stops sending it")
+                self.assertFalse(self._queued())
+                headers, body = self.sim.webhook_request(marketplace, sim_order.external_id, url)
+                self.assertEqual(self.url_open(url, data=body, headers=headers).status_code, 200)
+                self.assertEqual(len(self._queued()), 1, "the same push signed now is queued")
+                self._run_jobs()
