@@ -100,7 +100,19 @@ def measure(registry, sim, marketplace, shop_id, orders, ports, figures):
         post(f"http://127.0.0.1:{port}/web/webclient/version_info", rpc, rpc_headers)
         post(url, b"", rpc_headers)
 
-    signed = [sim.webhook_request(marketplace, order.external_id, urls[0]) for order in orders[:-1]]
+    # one at a time: what one push costs the server, beside what Odoo's lightest request costs
+    singles = orders[-11:-1]
+    alone = [
+        post(urls[0], b, h)[1]
+        for h, b in (sim.webhook_request(marketplace, o.external_id, urls[0]) for o in singles)
+    ]
+    rpc_alone = [
+        post(f"http://127.0.0.1:{ports[0]}/web/webclient/version_info", rpc, rpc_headers)[1] for _o in singles
+    ]
+    figures["push_alone_median_ms"] = round(statistics.median(alone) * 1000, 1)
+    figures["odoo_version_info_alone_median_ms"] = round(statistics.median(rpc_alone) * 1000, 1)
+
+    signed = [sim.webhook_request(marketplace, order.external_id, urls[0]) for order in orders[:-11]]
     answers = at_once([lambda h=h, b=b: post(urls[0], b, h) for h, b in signed])
     times = [seconds for _status, seconds in answers]
     figures["push_statuses"] = sorted({status for status, _s in answers})
@@ -176,7 +188,7 @@ def main():
     line = {"item_id": "9001", "model_id": "9101", "sku": "PUSH-BENCH", "name": "Push bench", "quantity": 1}
     orders = [
         sim.add_order(marketplace, sim_shop.shop_id, [{**line, "unit_price": 100000}], status="ready_to_ship")
-        for _i in range(args.pushes + 1)
+        for _i in range(args.pushes + 11)
     ]
     sim.faults.add(marketplace, "timeout", count=10**6, delay=args.api_delay)
 
