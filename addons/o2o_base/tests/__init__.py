@@ -11,4 +11,5 @@ from . import (
     test_stores_channels,
     test_tax_id,
     test_tours,
+    test_uninstall,
 )

@@ -107,7 +107,9 @@ class O2oMarketplaceListing(models.Model):
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 return self.create(vals_list)
         except psycopg2.errors.UniqueViolation:
-            pass
+            _logger.info(
+                "shop %s: a listing was created meanwhile; creating them one by one", vals_list[0]["shop_id"]
+            )
         created = self.browse()
         for vals in vals_list:
             try:

@@ -71,8 +71,8 @@ class O2oMarketplaceShop(models.Model):
     _inherit = "o2o.marketplace.shop"
 
     def init(self):
-        super().init()
         create_identity_index(self.env.cr)
+        return super().init()
 
     # ------------------------------------------------------------------
     # Enqueueing

@@ -14,7 +14,7 @@ from odoo.tests import common as odoo_test_common
 if not hasattr(odoo_test_common, "SETATTR_SOURCES"):
     odoo_test_common.SETATTR_SOURCES = {}
 
-from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: F401 - for the tests
+from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: F401  # pylint: disable=unused-import
 
 # The marketplaces are outside our machine: they are played by the simulator in the repository's tests/.
 SIM_PATH = Path(__file__).resolve().parents[3] / "tests"
