@@ -32,14 +32,6 @@ def consume_fifo(lots, points):
     return taken, max(left, 0)
 
 
-def proportional_points(points, part, whole, digits=2):
-    """The share of ``points`` that ``part`` of ``whole`` stands for (a partial return)."""
-    if not whole or not points or not part:
-        return 0.0
-    share = min(abs(part) / abs(whole), 1.0)
-    return round(points * share, digits)
-
-
 def tier_for(value, tiers):
     """The highest tier whose threshold ``value`` reaches.
 

@@ -9,5 +9,8 @@ from . import (
     pos_session,
     res_partner,
     sale_order,
+    sale_order_pos,
+    sale_order_return,
+    sale_order_staff,
     stock_warehouse,
 )
