@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""o2o_marketplace benchmark, against the local marketplace simulator (tests/marketplace_sim).
+"""o2o_marketplace benchmark, against the local marketplace simulator (tools/marketplace_sim).
 
     python3 bench/bench_marketplace.py [--db o2o_bench_mkp] [--orders 2000] [--skus 10000]
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench_base import connect, print_figures
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
 from marketplace_sim import make_simulator
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import requests
 from bench_base import connect, load_cli, print_figures
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
 from marketplace_sim import make_simulator
 

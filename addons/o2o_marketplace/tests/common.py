@@ -16,8 +16,8 @@ if not hasattr(odoo_test_common, "SETATTR_SOURCES"):
 
 from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: F401  # pylint: disable=unused-import
 
-# The marketplaces are outside our machine: they are played by the simulator in the repository's tests/.
-SIM_PATH = Path(__file__).resolve().parents[3] / "tests"
+# The marketplaces are outside our machine: they are played by the simulator in the repository's tools/.
+SIM_PATH = Path(__file__).resolve().parents[3] / "tools"
 if str(SIM_PATH) not in sys.path:
     sys.path.insert(0, str(SIM_PATH))
 
