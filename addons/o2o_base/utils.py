@@ -72,16 +72,36 @@ def qr_data_uri(value, fmt="png", box_size=6, border=2):
     return f"data:{mimetype};base64,{payload.decode()}"
 
 
-def qr_signature(env, value):
-    """The signature that lets the public QR route render ``value`` (see ``qr_url``)."""
+def random_code(alphabet, length):
+    """``length`` characters of ``alphabet`` from the system's secure random source: the codes
+    that unlock an order (pickup) or a reward (member cards, coupons)."""
+    return "".join(secrets.choice(alphabet) for _i in range(length))
+
+
+def sign_token(env, scope, message, length=None):
+    """The signature of ``message`` for ``scope``: Odoo's HMAC keyed with the database secret
+    (as payment/utils.py signs access tokens), cut to ``length`` characters when given."""
     # Imported here: the rest of this module is used without Odoo.
     from odoo.tools.misc import hmac
 
-    return hmac(env(su=True), QR_HMAC_SCOPE, value)
+    signature = hmac(env(su=True), scope, message)
+    return signature[:length] if length else signature
+
+
+def check_token(env, scope, message, signature, length=None):
+    """Whether ``signature`` is the one of ``message`` for ``scope`` (in constant time)."""
+    return isinstance(signature, str) and secrets.compare_digest(
+        sign_token(env, scope, message, length), signature
+    )
+
+
+def qr_signature(env, value):
+    """The signature that lets the public QR route render ``value`` (see ``qr_url``)."""
+    return sign_token(env, QR_HMAC_SCOPE, value)
 
 
 def qr_check_signature(env, value, signature):
-    return isinstance(signature, str) and secrets.compare_digest(qr_signature(env, value), signature)
+    return check_token(env, QR_HMAC_SCOPE, value, signature)
 
 
 def qr_url(env, value, fmt="png", size=None):

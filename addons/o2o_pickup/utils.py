@@ -1,7 +1,8 @@
 """Pure helpers of o2o_pickup: pickup codes and the slot calendar."""
 
-import secrets
 from datetime import timedelta
+
+from odoo.addons.o2o_base.utils import random_code
 
 from .const import CODE_ALPHABET, CODE_LENGTH
 
@@ -12,7 +13,7 @@ def new_pickup_code():
     It always holds a letter, so that a phone number typed at the POS is never taken for one.
     """
     while True:
-        raw = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+        raw = random_code(CODE_ALPHABET, CODE_LENGTH)
         if not raw.isdigit():
             return f"{raw[:5]}-{raw[5:]}"
 

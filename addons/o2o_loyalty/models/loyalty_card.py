@@ -1,9 +1,9 @@
-import secrets
 from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.addons.o2o_base.const import CHANNEL_TYPES
+from odoo.addons.o2o_base.utils import random_code
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_compare
 
@@ -28,7 +28,7 @@ GUARDED_FIELDS = {"points", "partner_id", "program_id"}
 
 
 def new_code(prefix="", length=20):
-    return prefix + "".join(secrets.choice(CODE_ALPHABET) for _i in range(length))
+    return prefix + random_code(CODE_ALPHABET, length)
 
 
 @contextmanager

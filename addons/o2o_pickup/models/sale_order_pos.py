@@ -7,9 +7,9 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.addons.o2o_base.utils import sign_token
 from odoo.exceptions import UserError
 from odoo.tools import consteq, format_amount, format_date, format_datetime
-from odoo.tools.misc import hmac
 
 from ..const import OPEN_STATES, PHONE_SEARCH_LIMIT, PICKUP_STATES, RETURN_DAYS
 from ..utils import normalize_code
@@ -28,7 +28,7 @@ class SaleOrder(models.Model):
         """A signature of ``message`` for this order, bound to its current code, that only
         this database can make (``scope`` keeps QR payloads and image links apart)."""
         self.ensure_one()
-        return hmac(self.env(su=True), scope, f"{message}:{self.o2o_pickup_code}")[:32]
+        return sign_token(self.env, scope, f"{message}:{self.o2o_pickup_code}", length=32)
 
     def _o2o_pickup_token_expiry(self):
         """Unix time at which a QR signed now stops proving the order: the end of its hold."""
