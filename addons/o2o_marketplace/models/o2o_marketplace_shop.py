@@ -417,12 +417,7 @@ class O2oMarketplaceShop(models.Model):
     # ------------------------------------------------------------------
 
     def action_sync_orders(self):
-        for shop in self:
-            shop._o2o_enqueue(
-                "_o2o_job_sync_orders",
-                identity=("orders",),
-                description=self.env._("%s: import orders", shop.name),
-            )
+        self._o2o_queue_orders()
         return self._o2o_notify(
             self.env._("Order import queued: the job log shows its figures when it is done.")
         )
@@ -589,12 +584,7 @@ class O2oMarketplaceShop(models.Model):
 
     def action_push_stock(self):
         """Full reconciliation: read the marketplace's quantities, push every difference."""
-        for shop in self:
-            shop._o2o_enqueue(
-                "_o2o_job_reconcile_stock",
-                identity=("stock_reconcile",),
-                description=self.env._("%s: full stock reconciliation", shop.name),
-            )
+        self._o2o_queue_stock_reconcile()
         return self._o2o_notify(
             self.env._("Stock reconciliation queued: the job log shows its figures when it is done.")
         )

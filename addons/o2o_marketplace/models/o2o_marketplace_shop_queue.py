@@ -123,7 +123,11 @@ class O2oMarketplaceShop(models.Model):
 
     @api.model
     def _cron_sync_orders(self):
-        for shop in self._o2o_scheduled_shops("sync_orders"):
+        self._o2o_scheduled_shops("sync_orders")._o2o_queue_orders()
+
+    def _o2o_queue_orders(self):
+        """Queue the import of the orders updated since each shop's position (once per shop)."""
+        for shop in self:
             shop._o2o_enqueue(
                 "_o2o_job_sync_orders",
                 identity=("orders",),
@@ -145,7 +149,11 @@ class O2oMarketplaceShop(models.Model):
 
     @api.model
     def _cron_reconcile_stock(self):
-        for shop in self._o2o_scheduled_shops("sync_stock"):
+        self._o2o_scheduled_shops("sync_stock")._o2o_queue_stock_reconcile()
+
+    def _o2o_queue_stock_reconcile(self):
+        """Queue the full stock reconciliation of each shop (read listings, push every difference)."""
+        for shop in self:
             shop._o2o_enqueue(
                 "_o2o_job_reconcile_stock",
                 identity=("stock_reconcile",),
