@@ -11,8 +11,6 @@ bulk-inserted with SQL (confirmed sale orders and paid POS orders over the last 
 """
 
 import argparse
-import importlib.machinery
-import importlib.util
 import json
 import os
 import random
@@ -27,10 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def load_cli():
     """The ``./o2o`` command as a module; Odoo found as it finds it, and importable from here."""
-    loader = importlib.machinery.SourceFileLoader("o2o_cli", str(ROOT / "o2o"))
-    spec = importlib.util.spec_from_loader("o2o_cli", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
+    if str(ROOT / "tools") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tools"))
+    import o2o_cli as module
+
     module.find_odoo()  # stops with how to get Odoo 18 when there is none
     odoo_path = os.environ.get("ODOO_PATH") or module.editable_odoo_path()
     if odoo_path:

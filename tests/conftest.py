@@ -27,11 +27,10 @@ def load_pure(addon, module):
 
 @pytest.fixture(scope="session")
 def cli():
-    loader = importlib.machinery.SourceFileLoader("o2o_cli", str(ROOT / "o2o"))
-    spec = importlib.util.spec_from_loader("o2o_cli", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
+    """The workspace commands' module (tools/o2o_cli.py, which ./o2o runs)."""
+    import o2o_cli
+
+    return o2o_cli
 
 
 @pytest.fixture
