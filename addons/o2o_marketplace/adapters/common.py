@@ -12,6 +12,7 @@ import logging
 import random
 import time
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import requests
 
@@ -32,6 +33,48 @@ def excerpt(value, size=EXCERPT):
     if not isinstance(value, str):
         value = json.dumps(value, default=str, ensure_ascii=False)
     return value if len(value) <= size else value[:size] + "…"
+
+
+HIDDEN = "***"
+
+
+def masked(value, keys):
+    """``value`` as an excerpt may show it: the values of ``keys`` replaced by ``***``.
+
+    A dict (query or form parameters) stays a dict, a list of pairs (an ordered query) becomes
+    its query string, a JSON object body is read and masked; anything else is returned as is."""
+    if not keys:
+        return value
+    if isinstance(value, (bytes, str)):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        return masked(parsed, keys) if isinstance(parsed, dict) else value
+    if isinstance(value, dict):
+        return {k: HIDDEN if k in keys else v for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return urlencode([(k, HIDDEN if k in keys else v) for k, v in value], safe="*,")
+    return value
+
+
+def secret_values(value, keys):
+    """The values of ``keys`` in a dict, a list of pairs or a JSON object body."""
+    if isinstance(value, (bytes, str)):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    pairs = value.items() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
+    return [str(v) for k, v in pairs if k in keys and v not in (None, "")]
+
+
+def redact(text, values):
+    """``text`` with every one of ``values`` (tokens, codes, secrets) replaced by ``***``."""
+    for value in values:
+        if value and text:
+            text = text.replace(value, HIDDEN)
+    return text
 
 
 def utc_from_timestamp(seconds):
@@ -302,11 +345,23 @@ class Transport:
         return base / 2 + random.uniform(0, base / 2)  # noqa: S311 - jitter, not a secret
 
     def send(self, prepare, check):
-        """``prepare() -> dict(method, url, params, data, json, headers)``;
-        ``check(status, payload, text)`` raises :class:`MarketplaceError` or returns the payload."""
+        """``prepare() -> dict(method, url, params, data, json, headers, secret_keys)``;
+        ``check(status, payload, text)`` raises :class:`MarketplaceError` or returns the payload.
+
+        The values of ``secret_keys`` (parameters, body keys or headers: tokens, signatures, codes)
+        never reach an error: its request excerpt shows them as ``***`` and its message and
+        response excerpt have them replaced, in case the marketplace echoes them."""
         attempt = 0
         while True:
             req = prepare()
+            keys = frozenset(req.get("secret_keys", ()))
+            sent = req.get("json") or req.get("data") or req.get("params")
+            shown = masked(sent, keys)
+            hidden = [
+                *secret_values(req.get("params"), keys),
+                *secret_values(req.get("json") or req.get("data"), keys),
+                *secret_values(req.get("headers") or {}, keys),
+            ]
             error = None
             try:
                 self.calls += 1
@@ -324,7 +379,7 @@ class Transport:
                     f"No answer from the marketplace: {exc.__class__.__name__}",
                     code="timeout",
                     retryable=True,
-                    request=req.get("json") or req.get("data") or req.get("params"),
+                    request=shown,
                 )
             else:
                 text = response.text
@@ -338,7 +393,7 @@ class Transport:
                         code=str(response.status_code),
                         retryable=True,
                         status=response.status_code,
-                        request=req.get("json") or req.get("data") or req.get("params"),
+                        request=shown,
                         response=text,
                     )
                 else:
@@ -346,13 +401,16 @@ class Transport:
                         return check(response.status_code, payload, text)
                     except MarketplaceError as exc:
                         if not exc.request_excerpt:
-                            exc.request_excerpt = excerpt(
-                                req.get("json") or req.get("data") or req.get("params")
-                            )
+                            exc.request_excerpt = excerpt(shown)
                         if not exc.response_excerpt:
                             exc.response_excerpt = excerpt(text)
                         exc.status = exc.status or response.status_code
                         error = exc
+            if hidden:
+                error.request_excerpt = redact(error.request_excerpt, hidden)
+                error.response_excerpt = redact(error.response_excerpt, hidden)
+                error.message = redact(error.message, hidden)
+                error.args = (error.message,)
             if not error.retryable or attempt >= self.max_retries:
                 raise error
             delay = self._delay(attempt, getattr(error, "retry_after", None))

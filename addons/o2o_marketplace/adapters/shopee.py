@@ -23,7 +23,6 @@ import collections
 import datetime
 import hashlib
 import hmac
-import io
 import json
 import logging
 from decimal import Decimal
@@ -169,38 +168,6 @@ def verify_push_signature(partner_key, url, body, authorization):
 
 
 # -- request helpers -----------------------------------------------------------------------------------
-class _SignedQuery:
-    """Query parameters of one call. ``requests`` iterates the pairs; printing (logs, error excerpts)
-    hides ``access_token`` and ``sign``."""
-
-    __slots__ = ("_pairs",)
-    HIDDEN = ("access_token", "sign")
-
-    def __init__(self, pairs):
-        self._pairs = list(pairs)
-
-    def __iter__(self):
-        return iter(self._pairs)
-
-    def __str__(self):
-        return urlencode([(k, "***" if k in self.HIDDEN else v) for k, v in self._pairs], safe="*,")
-
-    __repr__ = __str__
-
-
-class _SecretJsonBody(io.BytesIO):
-    """JSON body sent as a stream so that printing it (error excerpts) hides the given keys."""
-
-    def __init__(self, payload, hidden):
-        super().__init__(json.dumps(payload).encode())
-        self._shown = {k: ("***" if k in hidden else v) for k, v in payload.items()}
-
-    def __str__(self):
-        return json.dumps(self._shown)
-
-    __repr__ = __str__
-
-
 def _dec(value, default=Decimal(0)):
     """Amounts arrive as JSON numbers (parsed as Decimal, see _check) or, in some samples, strings."""
     if value in (None, ""):
@@ -268,14 +235,12 @@ class ShopeeAdapter(Adapter):
             request = {
                 "method": method,
                 "url": self.host + api_path,
-                "params": _SignedQuery(common + [("sign", sign)] + business),
+                "params": common + [("sign", sign)] + business,
                 "headers": {"Content-Type": "application/json"},
+                "secret_keys": ("access_token", "sign", *hidden_body_keys),
             }
             if body is not None:
-                if hidden_body_keys:
-                    request["data"] = _SecretJsonBody(body, hidden_body_keys)
-                else:
-                    request["json"] = body
+                request["json"] = body
             return request
 
         return self.transport.send(prepare, self._check)

@@ -158,24 +158,6 @@ def dumps(payload):
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-class _SecretQuery:
-    """Query parameters holding secrets: ``requests`` sends them as given, logs and excerpts show them
-    redacted (the token endpoints want the app secret, the code or the refresh token in the query)."""
-
-    SECRET_KEYS = frozenset({"app_secret", "auth_code", "refresh_token"})
-
-    def __init__(self, params):
-        self._params = dict(params)
-
-    def __iter__(self):
-        return iter(self._params.items())
-
-    def __str__(self):
-        return json.dumps({k: "***" if k in self.SECRET_KEYS else v for k, v in self._params.items()})
-
-    __repr__ = __str__
-
-
 # -- answers ----------------------------------------------------------------------------------------
 def _int_code(code):
     try:
@@ -422,15 +404,21 @@ class TiktokAdapter(Adapter):
                 "params": query,
                 "data": data,
                 "headers": {"content-type": "application/json", "x-tts-access-token": self.access_token},
+                "secret_keys": ("x-tts-access-token",),
             }
 
         return self.transport.send(prepare, check)
 
     def _token_call(self, path, params):
-        query = _SecretQuery({"app_key": self.app_key, "app_secret": self.app_secret, **params})
+        query = {"app_key": self.app_key, "app_secret": self.app_secret, **params}
 
         def prepare():
-            return {"method": "GET", "url": self.auth_host + path, "params": query}
+            return {
+                "method": "GET",
+                "url": self.auth_host + path,
+                "params": query,
+                "secret_keys": ("app_secret", "auth_code", "refresh_token"),
+            }
 
         return self.transport.send(prepare, check_token_answer)
 
