@@ -152,3 +152,21 @@ class TestQueue(MarketplaceCase):
                 self.assertEqual(self.url_open(url, data=body, headers=headers).status_code, 200)
                 self.assertEqual(len(self._queued()), 1, "the same push signed now is queued")
                 self._run_jobs()
+
+    def test_a_push_costs_a_few_queries(self):
+        """What the marketplace waits for: find the shop, check the signature, queue the job."""
+        marketplace = "lazada"
+        url = self._url(marketplace)
+        Shop = self.env["o2o.marketplace.shop"]
+        for attempt in range(2):
+            sim_order = self._sim_order(marketplace)
+            headers, body = self.sim.webhook_request(marketplace, sim_order.external_id, url)
+            self.env.flush_all()
+            if attempt:  # the first push of a worker loads its caches
+                with self.assertQueryCount(7):
+                    self.assertEqual(
+                        Shop._o2o_webhook_receive(marketplace, body, headers, [url]), (200, None)
+                    )
+            else:
+                Shop._o2o_webhook_receive(marketplace, body, headers, [url])
+        self.assertEqual(len(self._queued("_o2o_job_import_order")), 2)
