@@ -1,7 +1,10 @@
 import copy
+import logging
 import sys
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.addons.o2o_base.tests.common import O2oCommon
@@ -24,6 +27,8 @@ if str(SIM_PATH) not in sys.path:
 from marketplace_sim import make_simulator  # noqa: E402
 
 MARKETPLACES = ("shopee", "lazada", "tiktok")
+
+_logger = logging.getLogger(__name__)
 
 
 class MarketplaceCase(O2oCommon, HttpCase):
@@ -144,17 +149,37 @@ class MarketplaceCase(O2oCommon, HttpCase):
                 job.set_started()
                 job.store()
                 try:
-                    with self.env.cr.savepoint():
+                    with self.env.cr.savepoint(), self._commit_rule(job):
                         job.perform()
                 except Exception:  # noqa: BLE001 - as the runner: this job fails, the others run
                     self.env.invalidate_all()
+                    _logger.info(
+                        "job %s failed (as the runner records it):\n%s",
+                        job.method_name,
+                        traceback.format_exc(),
+                    )
                     job.set_failed(exc_info=traceback.format_exc())
                 else:
+                    _logger.info("job %s done: %s", job.method_name, job.result)
                     job.set_done()
                 job.store()
                 done |= record
         self.env.flush_all()
         return done
+
+    @contextmanager
+    def _commit_rule(self, job):
+        """queue_job's runner refuses a commit inside a job whose function does not allow it;
+        our runs commit through ``_o2o_commit`` (skipped in tests): refused the same way."""
+        if job.job_config.allow_commit:
+            yield
+            return
+
+        def forbidden(shop):
+            raise RuntimeError(f"Commit is forbidden in queue jobs ({job.method_name})")
+
+        with patch.object(type(self.env["o2o.marketplace.shop"]), "_o2o_commit", forbidden):
+            yield
 
     def _listing(self, marketplace, sku):
         return next(
