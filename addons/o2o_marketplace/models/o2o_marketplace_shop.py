@@ -206,6 +206,20 @@ class O2oMarketplaceShop(models.Model):
                 SQL("SELECT pg_advisory_unlock(hashtext(%s), %s)", f"o2o_marketplace.{kind}", self.id)
             )
 
+    def _o2o_start_run(self, kind):
+        """The log line of a run of ``kind`` that holds this shop's lock. A line of that kind
+        still running was left by a run that stopped half-way (a server stopped, a conflict that
+        queue_job retried): it is closed as interrupted, since no other run can hold the lock."""
+        Log = self.env["o2o.marketplace.job"]
+        Log.search([("shop_id", "=", self.id), ("kind", "=", kind), ("state", "=", "running")]).write(
+            {
+                "state": "failed",
+                "date_done": fields.Datetime.now(),
+                "message": self.env._("Interrupted before it finished; the next run took over."),
+            }
+        )
+        return Log.create({"shop_id": self.id, "kind": kind, "state": "running"})
+
     def _o2o_commit(self):
         """Commit the progress of a run, so a crash or a later failure keeps what is done
         (never inside tests, which run in one transaction)."""
@@ -232,9 +246,7 @@ class O2oMarketplaceShop(models.Model):
         with self._o2o_exclusive("orders") as acquired:
             if not acquired:
                 return None
-            job = self.env["o2o.marketplace.job"].create(
-                {"shop_id": self.id, "kind": "orders", "state": "running"}
-            )
+            job = self._o2o_start_run("orders")
             self._o2o_commit()
             until = until or fields.Datetime.now()
             position = self.order_sync_position or until - datetime.timedelta(days=7)
@@ -282,9 +294,7 @@ class O2oMarketplaceShop(models.Model):
         with self._o2o_exclusive("reconcile") as acquired:
             if not acquired:
                 return None
-            job = self.env["o2o.marketplace.job"].create(
-                {"shop_id": self.id, "kind": "reconcile", "state": "running"}
-            )
+            job = self._o2o_start_run("reconcile")
             self._o2o_commit()
             checked, missing, outdated = set(), set(), set()
             counts = [0, 0]  # fixed, failed

@@ -170,3 +170,16 @@ class TestQueue(MarketplaceCase):
             else:
                 Shop._o2o_webhook_receive(marketplace, body, headers, [url])
         self.assertEqual(len(self._queued("_o2o_job_import_order")), 2)
+
+    def test_a_run_stopped_half_way_is_closed_by_the_next(self):
+        shop = self.shops["lazada"]
+        Log = self.env["o2o.marketplace.job"]
+        # the first page committed its log line, then the server stopped (or queue_job retried)
+        stopped = Log.create({"shop_id": shop.id, "kind": "orders", "state": "running"})
+        shop._o2o_queue_orders()
+        self._run_jobs()
+        stopped.invalidate_recordset()  # written by the job
+        self.assertEqual(stopped.state, "failed")
+        self.assertIn("Interrupted", stopped.message)
+        runs = Log.search([("shop_id", "=", shop.id), ("kind", "=", "orders")])
+        self.assertEqual(runs.mapped("state"), ["done", "failed"])
