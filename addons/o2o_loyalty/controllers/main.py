@@ -46,7 +46,8 @@ class O2oLoyaltySignup(AuthSignupHome):
         return qcontext
 
     def do_signup(self, qcontext):
-        result = super().do_signup(qcontext)
+        # Odoo's returns nothing today; an override in between may return something: pass it on.
+        result = super().do_signup(qcontext)  # pylint: disable=assignment-from-no-return
         program = qcontext.get("o2o_loyalty_program")
         if program and qcontext.get("o2o_loyalty_join"):
             Users = request.env["res.users"].sudo()
