@@ -889,4 +889,4 @@ def test_time_formats():
     assert lazada.parse_time("2014-10-15 18:36:05 +0800") == datetime.datetime(2014, 10, 15, 10, 36, 5)
     assert lazada.parse_time("2018-02-09T22:44:30+08:00") == datetime.datetime(2018, 2, 9, 14, 44, 30)
     assert lazada.parse_time("1414548487000") == datetime.datetime(2014, 10, 29, 2, 8, 7)
-    assert lazada._money("1,299.00") == Decimal("1299.00")
+    assert common.amount("1,299.00") == Decimal("1299.00")

@@ -6,12 +6,13 @@ the Odoo models only ever see the records defined here.
 
 import dataclasses
 import datetime
+import hashlib
 import hmac
 import json
 import logging
 import random
 import time
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 import requests
@@ -277,6 +278,94 @@ def header_value(headers, name):
     """The value of header ``name`` in ``headers`` (any case), or None."""
     name = name.lower()
     return next((value for key, value in (headers or {}).items() if key.lower() == name), None)
+
+
+def hmac_sha256_hex(key, message):
+    """Lowercase hex HMAC-SHA256 (``key`` and ``message`` as text or bytes, text taken as UTF-8)."""
+    key = key.encode("utf-8") if isinstance(key, str) else bytes(key or b"")
+    message = message.encode("utf-8") if isinstance(message, str) else bytes(message or b"")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def app_key_body_signature(app_key, app_secret, body):
+    """Push signature of Lazada and TikTok Shop: hex HMAC-SHA256, keyed with the app secret, of
+    ``app_key + raw body``."""
+    body = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+    return hmac_sha256_hex(app_secret, str(app_key).encode("utf-8") + body)
+
+
+def push_payload(body, marketplace):
+    """The JSON object of a push body, or None for an empty body (a marketplace checking that the
+    callback URL answers). A body that is not a JSON object raises ValueError, for every marketplace."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8")  # UnicodeDecodeError is a ValueError
+    if not body or not body.strip():
+        return None
+    payload = json.loads(body)
+    if not isinstance(payload, dict):
+        raise ValueError(f"{marketplace} push is not a JSON object")
+    return payload
+
+
+def amount(value, default=Decimal(0)):
+    """Decimal of a marketplace amount: a JSON number (read as Decimal or int), or text such as
+    ``"1,299.00"`` or ``" 32 "``. Empty is ``default``; anything else is refused, never read as 0
+    (an order whose amounts cannot be read is not imported with wrong totals)."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise MarketplaceError(f"Unreadable amount {value!r}", code="amount")
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise MarketplaceError(f"Unreadable amount {value!r}", code="amount") from None
+    if not number.is_finite():
+        raise MarketplaceError(f"Unreadable amount {value!r}", code="amount")
+    return number
+
+
+def json_id(value):
+    """An id as a request body sends it: a JSON number when it is digits (marketplaces' ids are
+    int64), else text. Our records keep ids as text."""
+    text = str(value)
+    return int(text) if text.isdigit() else text
+
+
+def chunks(values, size):
+    """``values`` (a list) in consecutive slices of at most ``size``."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def order_status(status_map, raw_status, marketplace, order_id=None):
+    """Our status of a marketplace status. One policy for a status the map does not know (a new one
+    the marketplace added): "unpaid", logged, so that nothing is reserved or shipped on a guess; the
+    order moves on with the next known status."""
+    status = status_map.get(raw_status)
+    if status is None:
+        _logger.warning(
+            "%s order %s: unknown status %r taken as unpaid", marketplace, order_id or "?", raw_status
+        )
+        return "unpaid"
+    return status
+
+
+def unit_lines(items, key, new_line, discount):
+    """Order lines of marketplaces that list one item per unit sold (Lazada, TikTok Shop): items
+    with the same ``key(item)`` make one :class:`OrderLine` (``new_line(item, key)`` makes it with
+    quantity 1); each further unit adds 1 to the quantity and its ``discount(item)``."""
+    lines = {}
+    for item in items:
+        item_key = key(item)
+        line = lines.get(item_key)
+        if line is None:
+            lines[item_key] = new_line(item, item_key)
+        else:
+            line.quantity += 1
+            line.discount += discount(item)
+    return list(lines.values())
 
 
 def listing_key(item_id, model_id):

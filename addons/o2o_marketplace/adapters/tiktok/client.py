@@ -1,60 +1,25 @@
-"""TikTok Shop Open API, version 202309, for one shop.
+"""TikTok Shop Open API 202309 calls for one shop: authorisation, orders, catalogue, stock, price,
+shipping. Signing is in ``signing``, what the answers mean in ``mapping``."""
 
-Formats follow TikTok Shop Partner Center (https://partner.tiktokshop.com/docv2/): "Sign your API request"
-(page ``sign-your-api-request``, whose worked example is a test vector here), "Get Authorized Shops",
-"Get Order List" / "Get Order Detail", "Mark Package As Shipped", "Search Products", "Update Inventory",
-"Update Price" and "Common errors". Where the pages say nothing we follow the
-SKIT.FlurlHttpClient.ByteDance.TikTokGlobalShop SDK
-(github.com/fudiwei/DotNetCore.SKIT.FlurlHttpClient.ByteDance), which pins TikTok's own signing examples
-in its tests. The webhook signature (no published vector) is the recipe restated by hookdeck's TikTok Shop
-webhook notes and implemented by github.com/easycb/easycb-go (tiktok/sign.go).
-
-Choices worth knowing:
-
-- Authorisation: the seller opens ``{auth_host}/oauth/authorize?app_key=..&state=..`` (the link on
-  auth.tiktok-shops.com) or, when the app has a Partner Center service id,
-  ``https://services.tiktokshop.com/open/authorize?service_id=..&state=..``. TikTok redirects to the
-  redirect URL registered with the app, not to a URL given in the link, so ``redirect_uri`` is not sent.
-- The token endpoints take the app secret in the query string (TikTok's design); those parameters are
-  wrapped so that error excerpts and our log lines show them redacted (urllib3's DEBUG log of the
-  request line still holds them).
-- Shop-scoped calls need the shop's ``cipher`` (Get Authorized Shops). It is fetched once and kept on the
-  adapter (``shop_cipher``, together with ``region``); after a code exchange the shop id is returned as
-  ``TokenSet.shop_external_id`` (webhooks carry that id) and the cipher stays readable on the adapter so
-  the caller may store it and pass it back (``shop_cipher=``) to save the look-up.
-- Shipping uses the seller-shipping flow "Mark Package As Shipped"
-  (``POST /fulfillment/202309/orders/{order_id}/packages`` with tracking number and TikTok's
-  ``shipping_provider_id``); orders shipped by TikTok's own logistics are not handled here.
-- A SKU id equal to its product id stands for a product known without its SKU id (the simulator's
-  single-SKU listings); on TikTok every SKU has its own id, so this never happens with real data.
-"""
-
-import hashlib
-import hmac
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import urlencode
 
-from .common import (
+from ..common import (
     Adapter,
     AuthError,
-    Buyer,
     ItemResult,
-    Listing,
     MarketplaceError,
-    Order,
     OrderHead,
-    OrderLine,
     RateLimited,
     TokenSet,
-    WebhookEvent,
-    header_value,
     keyset_pages,
-    push_time,
-    signature_matches,
     to_timestamp,
     utc_from_timestamp,
 )
+from . import mapping, signing
+from .mapping import order_from_tiktok
+from .signing import sign_request
 
 API_VERSION = "202309"
 SERVICES_HOST = "https://services.tiktokshop.com"
@@ -74,21 +39,6 @@ PAGE_SIZE = 100
 #: Get Order Detail: at most 50 ``ids`` per call.
 DETAIL_BATCH = 50
 
-#: TikTok order status -> normalised status. ON_HOLD orders are paid but may still be cancelled by the
-#: buyer and cannot be shipped yet; AWAITING_COLLECTION means the parcel waits for the carrier at the
-#: seller's; DELIVERED orders may still be returned. TikTok has no "returned" order status (returns live
-#: in the Return and Refund API), so this adapter never reports "returned".
-ORDER_STATUS_MAP = {
-    "UNPAID": "unpaid",
-    "ON_HOLD": "unpaid",
-    "AWAITING_SHIPMENT": "ready_to_ship",
-    "PARTIALLY_SHIPPING": "ready_to_ship",
-    "AWAITING_COLLECTION": "ready_to_ship",
-    "IN_TRANSIT": "shipped",
-    "DELIVERED": "shipped",
-    "COMPLETED": "completed",
-    "CANCELLED": "cancelled",
-}
 
 #: Currency of a local shop by region (Update Price: "US: USD, GB: GBP, ID: IDR, TH: THB, ...").
 REGION_CURRENCY = {
@@ -110,47 +60,6 @@ CODE_RATE_LIMITED = 36009002
 CODE_INTERNAL = 36009003
 CODE_OVERLOADED = 36009004
 AUTH_CODES = frozenset({105001, 105002})
-
-_SIGN_EXCLUDED = ("sign", "access_token")
-
-
-# -- signing ----------------------------------------------------------------------------------------
-def _as_bytes(value):
-    if value is None:
-        return b""
-    if isinstance(value, bytes):
-        return value
-    return str(value).encode("utf-8")
-
-
-def signature_base(path, params, body=b""):
-    """What TikTok signs, before the app secret is wrapped around it.
-
-    The API path, then every query parameter except ``sign`` and ``access_token`` as ``{key}{value}`` in
-    key order, then the exact body bytes sent (none for GET and multipart requests).
-    """
-    keys = sorted(k for k, v in params.items() if k not in _SIGN_EXCLUDED and v is not None)
-    return path.encode("utf-8") + "".join(f"{k}{params[k]}" for k in keys).encode("utf-8") + _as_bytes(body)
-
-
-def sign_request(app_secret, path, params, body=b""):
-    """``sign`` query parameter: hex HMAC-SHA256, keyed with the app secret, of
-    ``app_secret + signature_base(path, params, body) + app_secret``."""
-    secret = _as_bytes(app_secret)
-    return hmac.new(secret, secret + signature_base(path, params, body) + secret, hashlib.sha256).hexdigest()
-
-
-def webhook_signature(app_key, app_secret, body):
-    """``Authorization`` header of a push: hex HMAC-SHA256, keyed with the app secret, of
-    ``app_key + raw body``."""
-    return hmac.new(_as_bytes(app_secret), _as_bytes(app_key) + _as_bytes(body), hashlib.sha256).hexdigest()
-
-
-def verify_webhook_signature(app_key, app_secret, body, signature):
-    """True when ``signature`` (the ``Authorization`` header) signs the raw ``body`` bytes."""
-    if not signature or not app_key or not app_secret:
-        return False
-    return signature_matches(webhook_signature(app_key, app_secret, body), signature)
 
 
 def dumps(payload):
@@ -225,141 +134,14 @@ def _check_stock_answer(status, payload, text):
     return check_answer(status, payload, text)
 
 
-# -- normalisation ------------------------------------------------------------------------------------
-def _dec(value):
-    if value in (None, ""):
-        return Decimal(0)
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return Decimal(0)
-
-
 def amount_text(value):
     """Decimal amount as TikTok writes it (``"119"``, ``"4.9"``)."""
     value = Decimal(value)
     return format(value.normalize(), "f") if value else "0"
 
 
-def _model_id(product_id, sku_id):
-    return None if not sku_id or str(sku_id) == str(product_id) else str(sku_id)
-
-
 def _sku_id(item_id, model_id):
     return str(model_id) if model_id not in (None, "", "0", 0) else str(item_id)
-
-
-def _phone(value):
-    """``(+84)912345678`` -> ``+84912345678``; masked digits are kept as given."""
-    if not value:
-        return None
-    return value.replace("(", "").replace(")", "").strip() or None
-
-
-def _buyer(raw):
-    address = raw.get("recipient_address") or {}
-    levels = {d.get("address_level"): d.get("address_name") for d in address.get("district_info") or []}
-    return Buyer(
-        external_id=str(raw["user_id"]) if raw.get("user_id") else None,
-        name=address.get("name") or None,
-        phone=_phone(address.get("phone_number")),
-        email=raw.get("buyer_email") or None,
-        street=address.get("address_detail") or address.get("address_line1") or None,
-        street2=address.get("address_line2") or levels.get("L3") or None,
-        city=levels.get("L2") or None,
-        state=levels.get("L1") or None,
-        zip=address.get("postal_code") or None,
-        country_code=address.get("region_code") or None,
-    )
-
-
-def _lines(items):
-    """Line items are single units: identical units (same SKU and price) make one line."""
-    grouped = {}
-    for item in items:
-        key = (str(item.get("product_id")), str(item.get("sku_id")), _dec(item.get("original_price")))
-        line = grouped.get(key)
-        if line is None:
-            name = item.get("product_name") or item.get("sku_name") or key[0]
-            if item.get("sku_name") and item.get("product_name"):
-                name = f"{item['product_name']} ({item['sku_name']})"
-            grouped[key] = OrderLine(
-                item_id=key[0],
-                model_id=_model_id(key[0], key[1]),
-                sku=item.get("seller_sku") or None,
-                name=name,
-                quantity=1,
-                unit_price=key[2],
-                discount=_dec(item.get("seller_discount")),
-            )
-        else:
-            line.quantity += 1
-            line.discount += _dec(item.get("seller_discount"))
-    return list(grouped.values())
-
-
-def order_from_tiktok(raw):
-    """One order of Get Order List / Get Order Detail -> :class:`Order`.
-
-    ``payment``: sub_total = original_total_product_price - seller_discount - platform_discount and
-    total_amount = sub_total + shipping_fee (+ taxes and buyer fees). Line items carry the seller's own
-    discount per unit; the rest of the order's seller discount is the seller's voucher, its platform
-    discount the platform's voucher. What the buyer pays on top (taxes, small-order or service fees) rides
-    with the shipping fee so that the lines, shipping and vouchers always add up to ``total_amount``.
-    """
-    payment = raw.get("payment") or {}
-    items = raw.get("line_items") or []
-    lines = _lines(items)
-    goods = sum((line.unit_price * line.quantity - line.discount for line in lines), Decimal(0))
-    shipping = _dec(payment.get("shipping_fee"))
-    platform_voucher = _dec(payment.get("platform_discount"))
-    seller_voucher = _dec(payment.get("seller_discount")) - sum(
-        (_dec(i.get("seller_discount")) for i in items), Decimal(0)
-    )
-    computed = goods + shipping - seller_voucher - platform_voucher
-    total = _dec(payment["total_amount"]) if payment.get("total_amount") not in (None, "") else computed
-    shipping += total - computed
-    raw_status = str(raw.get("status") or "")
-    tracking = raw.get("tracking_number") or next(
-        (i["tracking_number"] for i in items if i.get("tracking_number")), None
-    )
-    currency = payment.get("currency") or next((i["currency"] for i in items if i.get("currency")), "")
-    return Order(
-        external_id=str(raw["id"]),
-        status=ORDER_STATUS_MAP.get(raw_status, "unpaid"),
-        raw_status=raw_status,
-        create_time=utc_from_timestamp(raw.get("create_time") or 0),
-        update_time=utc_from_timestamp(raw.get("update_time") or raw.get("create_time") or 0),
-        currency=currency,
-        buyer=_buyer(raw),
-        lines=lines,
-        shipping_fee=shipping,
-        seller_voucher=seller_voucher,
-        platform_voucher=platform_voucher,
-        total_amount=total,
-        shipping_carrier=raw.get("shipping_provider") or None,
-        tracking_number=tracking,
-    )
-
-
-def listings_from_product(product):
-    """One product of Search Products -> one :class:`Listing` per SKU."""
-    product_id = str(product["id"])
-    listings = []
-    for sku in product.get("skus") or []:
-        price = sku.get("price") or {}
-        amount = price.get("tax_exclusive_price") or price.get("sale_price")
-        listings.append(
-            Listing(
-                item_id=product_id,
-                model_id=_model_id(product_id, sku.get("id")),
-                sku=sku.get("seller_sku") or None,
-                name=product.get("title") or product_id,
-                price=_dec(amount) if amount not in (None, "") else None,
-                quantity=sum(int(w.get("quantity") or 0) for w in sku.get("inventory") or []),
-            )
-        )
-    return listings
 
 
 def _chunks(updates, size):
@@ -562,7 +344,7 @@ class TiktokAdapter(Adapter):
                 listing
                 for product in data.get("products") or []
                 if product.get("status") != "DELETED"
-                for listing in listings_from_product(product)
+                for listing in mapping.listings_from_product(product)
             ]
             if page:
                 yield page
@@ -634,30 +416,13 @@ class TiktokAdapter(Adapter):
 
     # -- webhooks -------------------------------------------------------------------------------------
     @classmethod
+    @classmethod
     def verify_webhook(cls, *, url, body, headers, app_key, app_secret):
-        return verify_webhook_signature(app_key, app_secret, body, header_value(headers, "authorization"))
+        return signing.verify_webhook(body, headers, app_key, app_secret)
 
     @classmethod
     def parse_webhook(cls, body):
-        """Type 1 (ORDER_STATUS_CHANGE) is an order status event; other types are passed on as "other"."""
-        if not body or not body.strip():
-            return []  # the URL checked for an answer
-        payload = json.loads(body)  # ValueError on a body that is not JSON, as for every marketplace
-        if not isinstance(payload, dict):
-            raise ValueError("TikTok Shop push is not a JSON object")
-        data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
-        shop_id = str(payload["shop_id"]) if payload.get("shop_id") not in (None, "") else None
-        stamp = data.get("update_time") or payload.get("timestamp")
-        return [
-            WebhookEvent(
-                kind="order_status" if payload.get("type") == 1 else "other",
-                shop_external_id=shop_id,
-                order_external_id=str(data["order_id"]) if data.get("order_id") else None,
-                raw_status=data.get("order_status"),
-                update_time=utc_from_timestamp(stamp) if stamp else None,
-                sent_at=push_time(payload.get("timestamp")),
-            )
-        ]
+        return mapping.webhook_events(body)
 
     @classmethod
     def webhook_response(cls):

@@ -1,59 +1,30 @@
-"""Lazada Open Platform (LazOP) client: signing, orders, catalogue, fulfilment and push messages.
-
-Formats follow Lazada's API reference (https://open.lazada.com/apps/doc/api?path=<api path>), its
-guides (signature docId 108068, HTTP request sample 108069, Get Order 121327, Fulfillment orders
-121328 and the new fulfilment API announcement 120985, Lazada Push Mechanism 120168) and the official
-SDKs (Java sample of the signature page; Python SDK "lazop-sdk-python-20181207", on PyPI as
-``lazop-sdk``, module ``lazop_sdk``). Every call is ``<host><api path>`` with the system parameters
-``app_key``, ``timestamp`` (ms), ``sign_method=sha256``, ``access_token`` and ``sign``; answers are
-JSON ``{"code": "0", "data": ..., "request_id": ...}``, errors ``{"type", "code" != "0", "message",
-"request_id"[, "detail"]}`` with HTTP 200 ("detail" lists the failed entries of a batch call).
-
-Lazada specifics the Odoo side should know:
-
-* An order's lines are per unit: GetOrderItems returns one order item per piece sold, with its own
-  status, vouchers and package. Items of the same SKU and price are grouped back into one
-  :class:`OrderLine` (quantity = number of items).
-* Seller-funded discounts (seller vouchers, flexi combos) come allocated per item in
-  ``voucher_seller``: they become the line's ``discount``; whatever the order-level
-  ``voucher_seller`` has beyond the items' sum becomes ``seller_voucher``. Platform vouchers
-  (``voucher_platform``) become ``platform_voucher``. Lazada gives no "price before special price".
-* Fulfilment uses the current API (the old ``/order/pack`` + ``/order/rts`` pair was taken offline
-  on 30 April 2023): ``/order/fulfill/pack`` then ``/order/package/rts``. The tracking number is
-  allocated by Lazada's logistics at packing and cannot be chosen by the seller, so
-  :meth:`LazadaAdapter.ship_order` ignores the given one and returns Lazada's.
-* Lazada has no e-mail for buyers; phones are usually masked (``******78``).
-"""
+"""Lazada Open Platform calls for one seller: authorisation, orders, catalogue, fulfilment, stock and
+price. Signing is in ``signing``, what the answers mean in ``mapping``."""
 
 import datetime
-import hashlib
-import hmac
 import html
 import json
 import logging
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import urlencode
 
-from .common import (
+from ..common import (
     Adapter,
     AuthError,
-    Buyer,
     ItemResult,
-    Listing,
     MarketplaceError,
-    Order,
     OrderHead,
-    OrderLine,
     RateLimited,
     TokenSet,
-    WebhookEvent,
-    header_value,
+    chunks,
+    json_id,
     keyset_pages,
-    push_time,
-    signature_matches,
     utc_from_timestamp,
 )
+from . import mapping, signing
+from .mapping import ORDER_STATUS_MAP, parse_time
+from .signing import sign_request
 
 _logger = logging.getLogger(__name__)
 
@@ -68,50 +39,6 @@ API_HOSTS = {
 }
 #: One authorisation service for all ventures (seller authorisation introduction).
 AUTH_HOST = "https://auth.lazada.com/rest"
-
-COUNTRY_CODES = {
-    "vietnam": "VN",
-    "viet nam": "VN",
-    "singapore": "SG",
-    "malaysia": "MY",
-    "thailand": "TH",
-    "philippines": "PH",
-    "indonesia": "ID",
-}
-CURRENCIES = {"VN": "VND", "SG": "SGD", "MY": "MYR", "TH": "THB", "PH": "PHP", "ID": "IDR"}
-
-#: Lazada order item status -> normalised status. Lazada's own ``ready_to_ship`` means the seller has
-#: packed and handed the parcel over to Lazada's logistics (ReadyToShip API done): the seller's part
-#: is over, so it is "shipped" here; the normalised ``ready_to_ship`` means "the seller must ship".
-#: Parcels lost or destroyed by the carrier never come back: "shipped"; failed deliveries come back.
-ORDER_STATUS_MAP = {
-    "unpaid": "unpaid",
-    "pending": "ready_to_ship",
-    "topack": "ready_to_ship",
-    "packed": "ready_to_ship",
-    "repacked": "ready_to_ship",
-    "toship": "ready_to_ship",
-    "ready_to_ship_pending": "ready_to_ship",
-    "ready_to_ship": "shipped",
-    "shipping": "shipped",
-    "shipped": "shipped",
-    "lost": "shipped",
-    "lost_by_3pl": "shipped",
-    "damaged_by_3pl": "shipped",
-    "package_scrapped": "shipped",
-    "shipped_back_failed": "shipped",
-    "delivered": "completed",
-    "confirmed": "completed",
-    "canceled": "cancelled",
-    "cancelled": "cancelled",
-    "returned": "returned",
-    "failed": "returned",
-    "failed_delivery": "returned",
-    "shipped_back": "returned",
-    "shipped_back_success": "returned",
-}
-#: An order whose items differ takes the least advanced status of its non-cancelled items.
-_STATUS_RANK = {"unpaid": 0, "ready_to_ship": 1, "shipped": 2, "completed": 3, "returned": 4}
 
 #: Gateway and API codes (ApiCallLimit: "Api access frequency exceeds the limit. this ban will last
 #: 1 seconds."; 901: "E901: The request is too frequent ..." / "Limit service request speed").
@@ -155,48 +82,6 @@ _PACKABLE = frozenset({"pending", "topack", "repacked"})
 _PACKED = frozenset({"packed", "toship", "ready_to_ship_pending"})
 
 
-# -- signing -------------------------------------------------------------------------------------
-def sign_request(app_secret, api_path, params):
-    """Lazada's ``sign``: HMAC-SHA256 (key: app secret) of ``api_path`` followed by every parameter
-    sorted by name as ``name + value``, ``sign`` itself and file parameters excluded; upper-case hex.
-
-    Same string as the Python SDK's ``lazop.sign`` and the Java sample ("Signature algorithm",
-    https://open.lazada.com/apps/doc/doc?nodeId=10450&docId=108068). ``None`` values are left out;
-    the adapter never sends empty values, which the Java SDK would skip and the Python one keep.
-    """
-    text = api_path + "".join(
-        f"{key}{params[key]}" for key in sorted(params) if key != "sign" and params[key] is not None
-    )
-    return hmac.new(app_secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha256).hexdigest().upper()
-
-
-def webhook_signature(app_key, app_secret, body):
-    """Lazada Push Mechanism ``Authorization`` header: hex(HMAC-SHA256(app secret, app key + raw body))."""
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    return hmac.new(
-        app_secret.encode("utf-8"), str(app_key).encode("utf-8") + body, hashlib.sha256
-    ).hexdigest()
-
-
-def verify_webhook_signature(app_key, app_secret, body, signature):
-    """True when ``signature`` (the ``Authorization`` header) signs the raw ``body`` bytes."""
-    if not signature or not app_secret:
-        return False
-    return signature_matches(webhook_signature(app_key, app_secret, body), signature)
-
-
-# -- value helpers --------------------------------------------------------------------------------
-def _money(value):
-    """Decimal of a Lazada amount ("1,299.00", "0.54", 32 or None)."""
-    if value in (None, ""):
-        return Decimal(0)
-    try:
-        return Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        return Decimal(0)
-
-
 def _truthy(value):
     return value is True or str(value).strip().lower() in ("true", "1")
 
@@ -206,44 +91,6 @@ def _iso(value):
     if value.tzinfo is not None:
         value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
     return f"{value:%Y-%m-%dT%H:%M:%S}+00:00"
-
-
-_TIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S %z",
-    "%Y-%m-%dT%H:%M:%S%z",
-    "%Y-%m-%d %H:%M:%S%z",
-    "%Y-%m-%dT%H:%M:%S.%f%z",
-)
-
-
-def parse_time(value):
-    """Naive UTC datetime of Lazada's times: "2014-10-15 18:36:05 +0800" (GetOrder),
-    "2018-02-09T22:44:30+08:00" (GetOrders demo) or milliseconds since the epoch (order items)."""
-    if value in (None, ""):
-        return None
-    text = str(value).strip()
-    if text.isdigit():
-        number = int(text)
-        return utc_from_timestamp(number // 1000 if number > 10**11 else number)
-    for fmt in _TIME_FORMATS:
-        try:
-            parsed = datetime.datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        return parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    raise MarketplaceError(f"Unreadable Lazada time {text!r}", code="time")
-
-
-def _id(value):
-    """Order / item ids go out as JSON numbers when they are numbers (Lazada's are)."""
-    text = str(value)
-    return int(text) if text.isdigit() else text
-
-
-def _item_id_from_shop_sku(shop_sku):
-    """``ShopSku`` reads ``<item id>_<venture>AMZ-<sku id>``; older ones carry no item id."""
-    match = re.match(r"^(\d+)_", shop_sku or "")
-    return match.group(1) if match else None
 
 
 class LazadaAdapter(Adapter):
@@ -419,7 +266,7 @@ class LazadaAdapter(Adapter):
         for raws in self._order_pages(since, until):
             heads = []
             for raw in raws:
-                status, raw_status = self.order_status(raw.get("statuses") or [])
+                status, raw_status = mapping.order_status(raw.get("statuses") or [], raw.get("order_id"))
                 heads.append(
                     OrderHead(
                         external_id=str(raw["order_id"]),
@@ -445,8 +292,7 @@ class LazadaAdapter(Adapter):
 
     def _order_items(self, order_ids):
         items = {}
-        for start in range(0, len(order_ids), self.items_batch):
-            chunk = order_ids[start : start + self.items_batch]
+        for chunk in chunks(order_ids, self.items_batch):
             data = self._call("/orders/items/get", {"order_ids": "[" + ",".join(chunk) + "]"}).get("data")
             for entry in data or []:
                 items[str(entry.get("order_id"))] = entry.get("order_items") or []
@@ -454,86 +300,12 @@ class LazadaAdapter(Adapter):
 
     def _complete(self, raw_orders):
         items = self._order_items([str(raw["order_id"]) for raw in raw_orders])
-        return [self._to_order(raw, items.get(str(raw["order_id"]), [])) for raw in raw_orders]
+        return [mapping.order_from_lazada(raw, items.get(str(raw["order_id"]), [])) for raw in raw_orders]
 
     @staticmethod
     def order_status(raw_statuses):
         """(normalised, raw) status of an order from its items' statuses."""
-        raws = [str(s) for s in raw_statuses if s] or ["pending"]
-        live = [s for s in raws if ORDER_STATUS_MAP.get(s, "ready_to_ship") != "cancelled"]
-        if not live:
-            return "cancelled", raws[0]
-        raw = min(live, key=lambda s: _STATUS_RANK[ORDER_STATUS_MAP.get(s, "ready_to_ship")])
-        if raw not in ORDER_STATUS_MAP:
-            _logger.warning("Unknown Lazada order status %r taken as ready_to_ship", raw)
-        return ORDER_STATUS_MAP.get(raw, "ready_to_ship"), raw
-
-    def _to_order(self, raw, items):
-        status, raw_status = self.order_status(
-            [it.get("status") for it in items] or raw.get("statuses") or []
-        )
-        kept = [it for it in items if ORDER_STATUS_MAP.get(it.get("status")) != "cancelled"] or items
-        lines = {}
-        for item in kept:
-            item_id = str(item.get("product_id") or _item_id_from_shop_sku(item.get("shop_sku")) or "")
-            sku_id = str(item.get("sku_id") or "") or None
-            model_id = None if sku_id in (None, item_id) else sku_id
-            price = _money(item.get("item_price"))
-            key = (item_id, model_id, item.get("sku"), price)
-            line = lines.get(key)
-            if line is None:
-                line = lines[key] = OrderLine(
-                    item_id=item_id,
-                    model_id=model_id,
-                    sku=item.get("sku") or None,
-                    name=item.get("name") or item.get("sku") or item_id,
-                    quantity=0,
-                    unit_price=price,
-                )
-            line.quantity += 1
-            line.discount += _money(item.get("voucher_seller"))
-        items_seller = sum((_money(it.get("voucher_seller")) for it in items), Decimal(0))
-        seller_voucher = max(_money(raw.get("voucher_seller")) - items_seller, Decimal(0))
-        if any("voucher_platform" in it for it in kept):
-            platform_voucher = sum((_money(it.get("voucher_platform")) for it in kept), Decimal(0))
-        else:
-            platform_voucher = _money(raw.get("voucher_platform"))
-        shipping_fee = _money(raw.get("shipping_fee"))
-        goods = sum((ln.unit_price * ln.quantity - ln.discount for ln in lines.values()), Decimal(0))
-        address = raw.get("address_shipping") or raw.get("address_billing") or {}
-        country = COUNTRY_CODES.get(str(address.get("country") or "").strip().lower())
-        currency = next((it["currency"] for it in items if it.get("currency")), None)
-        first_name = address.get("first_name") or raw.get("customer_first_name") or ""
-        last_name = address.get("last_name") or raw.get("customer_last_name") or ""
-        return Order(
-            external_id=str(raw["order_id"]),
-            status=status,
-            raw_status=raw_status,
-            create_time=parse_time(raw.get("created_at")),
-            update_time=parse_time(raw.get("updated_at")),
-            currency=currency or CURRENCIES.get(country or "", ""),
-            buyer=Buyer(
-                external_id=next((str(it["buyer_id"]) for it in items if it.get("buyer_id")), None),
-                name=f"{first_name} {last_name}".strip() or None,
-                phone=address.get("phone") or address.get("phone2") or None,
-                email=None,
-                street=address.get("address1") or None,
-                street2=address.get("address5") or address.get("address2") or None,
-                city=address.get("address4") or address.get("city") or None,
-                state=address.get("address3") or None,
-                zip=address.get("post_code") or None,
-                country_code=country,
-            ),
-            lines=list(lines.values()),
-            shipping_fee=shipping_fee,
-            seller_voucher=seller_voucher,
-            platform_voucher=platform_voucher,
-            total_amount=goods + shipping_fee - seller_voucher - platform_voucher,
-            shipping_carrier=next(
-                (it["shipment_provider"] for it in kept if it.get("shipment_provider")), None
-            ),
-            tracking_number=next((it["tracking_code"] for it in kept if it.get("tracking_code")), None),
-        )
+        return mapping.order_status(raw_statuses)
 
     def ship_order(self, external_id, tracking_number, carrier=None):
         """GetOrderItems, Pack (``/order/fulfill/pack``) the pending items, then ReadyToShip
@@ -552,8 +324,8 @@ class LazadaAdapter(Adapter):
             pack_req = {
                 "pack_order_list": [
                     {
-                        "order_id": _id(external_id),
-                        "order_item_list": [_id(it["order_item_id"]) for it in to_pack],
+                        "order_id": json_id(external_id),
+                        "order_item_list": [json_id(it["order_item_id"]) for it in to_pack],
                     }
                 ],
                 "delivery_type": "dropship",
@@ -614,22 +386,7 @@ class LazadaAdapter(Adapter):
                 or {}
             )
             products = data.get("products") or []
-            page = []
-            for product in products:
-                item_id = str(product.get("item_id"))
-                name = (product.get("attributes") or {}).get("name") or item_id
-                for sku in product.get("skus") or []:
-                    sku_id = str(sku.get("SkuId") or "") or None
-                    page.append(
-                        Listing(
-                            item_id=item_id,
-                            model_id=None if sku_id in (None, item_id) else sku_id,
-                            sku=sku.get("SellerSku") or None,
-                            name=name,
-                            price=_money(sku["price"]) if sku.get("price") not in (None, "") else None,
-                            quantity=int(sku["quantity"]) if sku.get("quantity") not in (None, "") else None,
-                        )
-                    )
+            page = [listing for product in products for listing in mapping.listings_from_product(product)]
             if page:
                 yield page
             offset += len(products)
@@ -699,32 +456,11 @@ class LazadaAdapter(Adapter):
     # -- webhooks -------------------------------------------------------------------------------
     @classmethod
     def verify_webhook(cls, *, url, body, headers, app_key, app_secret):
-        return verify_webhook_signature(app_key, app_secret, body, header_value(headers, "authorization"))
+        return signing.verify_webhook(body, headers, app_key, app_secret)
 
     @classmethod
     def parse_webhook(cls, body):
-        """Trade order messages (``message_type`` 0) give the order id, its item's new status and the
-        update time; reverse order messages (10) and the rest are "other" (with the order id if any)."""
-        payload = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
-        if not isinstance(payload, dict):
-            raise ValueError("Lazada push is not a JSON object")
-        data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
-        sellers = [str(s) for s in (payload.get("seller_id"), data.get("seller_id")) if s not in (None, "")]
-        seller = next((s for s in sellers if s != "null"), None)
-        order_id = data.get("trade_order_id")
-        update_time = data.get("status_update_time")
-        message_type = str(payload.get("message_type"))
-        is_order = message_type == "0" and order_id is not None and data.get("order_status")
-        return [
-            WebhookEvent(
-                kind="order_status" if is_order else "other",
-                shop_external_id=seller,
-                order_external_id=str(order_id) if order_id is not None else None,
-                raw_status=data.get("order_status") or data.get("reverse_status"),
-                update_time=parse_time(update_time) if update_time not in (None, "") else None,
-                sent_at=push_time(payload.get("timestamp")),
-            )
-        ]
+        return mapping.webhook_events(body)
 
     @classmethod
     def webhook_response(cls):

@@ -1,52 +1,29 @@
-"""Shopee Open Platform v2 client: signing, shop authorisation, orders, catalogue, stock, price, push.
-
-Sources (formats, limits, error codes):
-
-* Open Platform developer guide 16 "API calls" (https://open.shopee.com/developer-guide/16): sign base
-  strings, common query parameters, the ``error``/``message``/``request_id`` envelope.
-* Developer guide 20 "Authorization and Authentication" (https://open.shopee.com/developer-guide/20):
-  ``/api/v2/shop/auth_partner``, ``/api/v2/auth/token/get``, ``/api/v2/auth/access_token/get``
-  (access token 4 h, single-use refresh token valid 30 days, answers without a ``response`` wrapper).
-* Developer guide 18 "Push Mechanism" (https://open.shopee.com/developer-guide/18): push
-  ``Authorization`` header = hex HMAC-SHA256 of ``url + "|" + raw body``; acknowledge with 2xx and an
-  EMPTY body.
-* API reference pages (https://open.shopee.com/documents/v2/...), as mirrored in the JSON schemas of
-  github.com/congminh1254/shopee-sdk (``schemas/v2.*.json``): request/response fields and error lists
-  of ``v2.order.get_order_list``, ``v2.order.get_order_detail``, ``v2.payment.get_escrow_detail_batch``,
-  ``v2.product.get_item_list``, ``v2.product.get_item_base_info``, ``v2.product.get_model_list``,
-  ``v2.product.update_stock``, ``v2.product.update_price``, ``v2.logistics.ship_order``.
-
-Plain Python: no ORM import. ``app_key`` is Shopee's ``partner_id``, ``app_secret`` its partner key.
-"""
+"""Shopee Open Platform v2 calls for one shop: authorisation, orders, catalogue, stock, price,
+shipping. Signing is in ``signing``, what the answers mean in ``mapping``."""
 
 import collections
 import datetime
-import hashlib
-import hmac
 import json
 import logging
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from .common import (
+from ..common import (
     Adapter,
     AuthError,
-    Buyer,
     ItemResult,
-    Listing,
     MarketplaceError,
-    Order,
     OrderHead,
-    OrderLine,
     RateLimited,
     TokenSet,
-    WebhookEvent,
-    header_value,
-    push_time,
-    signature_matches,
+    chunks,
+    json_id,
+    order_status,
     to_timestamp,
     utc_from_timestamp,
 )
+from . import mapping, signing
+from .signing import api_sign
 
 _logger = logging.getLogger(__name__)
 
@@ -89,24 +66,6 @@ ORDER_DETAIL_FIELDS = (
     "package_list",
 )
 
-#: Shopee order_status -> normalised status (common.ORDER_STATUSES); the raw one stays in ``raw_status``.
-#: IN_CANCEL (buyer asked to cancel, seller has not answered yet) stays ``ready_to_ship``: the seller may
-#: still reject the request, and an accepted one arrives as CANCELLED. INVOICE_PENDING (paid, waiting
-#: for the seller's invoice) and PROCESSED/RETRY_SHIP (shipment arranged) are still to be shipped.
-ORDER_STATUS_MAP = {
-    "UNPAID": "unpaid",
-    "PENDING": "unpaid",
-    "READY_TO_SHIP": "ready_to_ship",
-    "INVOICE_PENDING": "ready_to_ship",
-    "PROCESSED": "ready_to_ship",
-    "RETRY_SHIP": "ready_to_ship",
-    "IN_CANCEL": "ready_to_ship",
-    "SHIPPED": "shipped",
-    "TO_CONFIRM_RECEIVE": "shipped",
-    "COMPLETED": "completed",
-    "CANCELLED": "cancelled",
-    "TO_RETURN": "returned",
-}
 
 #: Throttling answers (HTTP 429 always is): common error list "error_rate_limit: Too many requests",
 #: product APIs "error_system_busy: Our system is taking some time to respond".
@@ -130,51 +89,6 @@ RETRYABLE_ERRORS = frozenset(
 BATCH_FAILED_ERRORS = frozenset({"error_busi_update_stock_failed", "error_update_price_fail"})
 
 
-# -- signing (pure functions, checked against the documented examples in the tests) -------------------
-def sign_base_string(partner_id, api_path, timestamp, access_token=None, shop_id=None):
-    """Guide 16: public APIs ``partner_id + api_path + timestamp``; shop APIs append
-    ``access_token + shop_id``. ``api_path`` has no host, e.g. ``/api/v2/order/get_order_list``."""
-    base = f"{partner_id}{api_path}{int(timestamp)}"
-    if access_token is not None or shop_id is not None:
-        base += f"{access_token or ''}{shop_id or ''}"
-    return base
-
-
-def hmac_sha256_hex(key, message):
-    """Lowercase hex HMAC-SHA256 (``key`` and ``message`` as text or bytes, text taken as UTF-8)."""
-    key = key.encode() if isinstance(key, str) else key
-    message = message.encode() if isinstance(message, str) else message
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
-
-
-def api_sign(partner_key, partner_id, api_path, timestamp, access_token=None, shop_id=None):
-    """The ``sign`` query parameter of one call."""
-    return hmac_sha256_hex(
-        partner_key, sign_base_string(partner_id, api_path, timestamp, access_token, shop_id)
-    )
-
-
-def push_signature(partner_key, url, body):
-    """Guide 18: ``Authorization`` of a push = hex HMAC-SHA256 of ``url + "|" + raw body``."""
-    body = body.encode() if isinstance(body, str) else bytes(body or b"")
-    return hmac_sha256_hex(partner_key, url.encode() + b"|" + body)
-
-
-def verify_push_signature(partner_key, url, body, authorization):
-    """Constant-time check of a push's ``Authorization`` header against the RAW body bytes."""
-    if not partner_key or not authorization:
-        return False
-    return signature_matches(push_signature(partner_key, url, body), authorization)
-
-
-# -- request helpers -----------------------------------------------------------------------------------
-def _dec(value, default=Decimal(0)):
-    """Amounts arrive as JSON numbers (parsed as Decimal, see _check) or, in some samples, strings."""
-    if value in (None, ""):
-        return default
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
 def _decimal_json(text, fallback):
     """The answer again, with JSON numbers with a fraction as Decimal."""
     try:
@@ -187,22 +101,6 @@ def _json_number(value):
     """Decimal -> int/float for a JSON request body (Shopee expects numbers, not strings)."""
     value = Decimal(str(value))
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _id(value):
-    """Shopee ids are int64 in JSON bodies; our records keep them as text."""
-    text = str(value)
-    return int(text) if text.isdigit() else text
-
-
-def _model_key(model_id):
-    """``model_id`` 0 (or absent) means 'item without models'."""
-    return None if model_id in (None, "", 0, "0") else str(model_id)
-
-
-def _chunks(values, size):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 class ShopeeAdapter(Adapter):
@@ -311,11 +209,11 @@ class ShopeeAdapter(Adapter):
     def exchange_code(self, code, **params):
         """``code`` and ``shop_id`` from the redirect -> tokens (POST /api/v2/auth/token/get)."""
         shop_id = params.get("shop_id") or self.shop_id
-        body = {"code": code, "partner_id": _id(self.app_key)}
+        body = {"code": code, "partner_id": json_id(self.app_key)}
         if shop_id:
-            body["shop_id"] = _id(shop_id)
+            body["shop_id"] = json_id(shop_id)
         elif params.get("main_account_id"):
-            body["main_account_id"] = _id(params["main_account_id"])
+            body["main_account_id"] = json_id(params["main_account_id"])
         else:
             raise MarketplaceError("Shopee needs the shop_id returned with the code", code="error_param")
         answer = self._call("POST", AUTH_EXCHANGE, body=body, shop_level=False, hidden_body_keys=("code",))
@@ -328,7 +226,11 @@ class ShopeeAdapter(Adapter):
             raise MarketplaceError(
                 "Shopee refreshes tokens per shop_id: shop_id is missing", code="error_param"
             )
-        body = {"refresh_token": refresh_token, "partner_id": _id(self.app_key), "shop_id": _id(self.shop_id)}
+        body = {
+            "refresh_token": refresh_token,
+            "partner_id": json_id(self.app_key),
+            "shop_id": json_id(self.shop_id),
+        }
         answer = self._call(
             "POST", AUTH_REFRESH, body=body, shop_level=False, hidden_body_keys=("refresh_token",)
         )
@@ -347,7 +249,9 @@ class ShopeeAdapter(Adapter):
             yield [
                 OrderHead(
                     external_id=entry["order_sn"],
-                    status=ORDER_STATUS_MAP.get(entry.get("order_status")),
+                    status=order_status(
+                        mapping.ORDER_STATUS_MAP, entry.get("order_status"), "Shopee", entry["order_sn"]
+                    ),
                     raw_status=entry.get("order_status"),
                 )
                 for entry in entries
@@ -413,7 +317,7 @@ class ShopeeAdapter(Adapter):
         per line, shipping paid by the buyer), both in batches of 50 order_sn."""
         order_sns = list(dict.fromkeys(str(i) for i in external_ids))
         orders = []
-        for batch in _chunks(order_sns, ORDER_DETAIL_BATCH):
+        for batch in chunks(order_sns, ORDER_DETAIL_BATCH):
             answer = self._call(
                 "GET",
                 ORDER_DETAIL,
@@ -424,12 +328,14 @@ class ShopeeAdapter(Adapter):
             )
             details = (answer.get("response") or {}).get("order_list") or []
             escrows = self._escrow_details([str(d["order_sn"]) for d in details])
-            orders.extend(self._order(detail, escrows.get(str(detail["order_sn"]))) for detail in details)
+            orders.extend(
+                mapping.order_from_shopee(detail, escrows.get(str(detail["order_sn"]))) for detail in details
+            )
         return orders
 
     def _escrow_details(self, order_sns):
         found = {}
-        for batch in _chunks(order_sns, ESCROW_BATCH):
+        for batch in chunks(order_sns, ESCROW_BATCH):
             answer = self._call("POST", ESCROW_DETAIL_BATCH, body={"order_sn_list": batch})
             for entry in answer.get("response") or []:
                 detail = entry.get("escrow_detail") or {}
@@ -437,111 +343,6 @@ class ShopeeAdapter(Adapter):
                     continue  # e.g. no income record yet: amounts then come from the order detail alone
                 found[str(detail.get("order_sn"))] = detail
         return found
-
-    def _order(self, detail, escrow):
-        """Normalise one order. Amount fields (documented choice):
-
-        * ``unit_price`` = item_list.model_original_price (price before any discount);
-        * line ``discount`` = escrow items[].seller_discount (line subtotal, exact even for quantities
-          that do not divide it); without escrow (model_original_price - model_discounted_price) * qty;
-        * ``shipping_fee`` = escrow order_income.buyer_paid_shipping_fee (else estimated_shipping_fee);
-        * ``seller_voucher`` / ``platform_voucher`` = order_income.voucher_from_seller / voucher_from_shopee;
-        * ``total_amount`` = get_order_detail.total_amount (what the buyer pays).
-
-        Shopee-funded offsets with no field of their own here (coins, Shopee item rebates, payment
-        promotions) are folded into ``platform_voucher`` so that the Order invariant always holds.
-        """
-        income = (escrow or {}).get("order_income") or {}
-        escrow_items = collections.defaultdict(collections.deque)
-        for item in income.get("items") or []:
-            escrow_items[(str(item.get("item_id")), _model_key(item.get("model_id")))].append(item)
-        lines = []
-        for item in detail.get("item_list") or []:
-            quantity = int(item.get("model_quantity_purchased") or 0)
-            unit_price = _dec(item.get("model_original_price"))
-            model_id = _model_key(item.get("model_id"))
-            matches = escrow_items.get((str(item.get("item_id")), model_id))
-            if matches:
-                discount = _dec(matches.popleft().get("seller_discount"))
-            else:
-                discounted = _dec(item.get("model_discounted_price"), unit_price)
-                # 0 for bundle-deal items: the bundle discount is not broken down per model there.
-                discount = (unit_price - discounted) * quantity if discounted else Decimal(0)
-            name = item.get("item_name") or ""
-            if item.get("model_name"):
-                name = f"{name} ({item['model_name']})"
-            lines.append(
-                OrderLine(
-                    item_id=str(item.get("item_id")),
-                    model_id=model_id,
-                    sku=item.get("model_sku") or item.get("item_sku") or None,
-                    name=name,
-                    quantity=quantity,
-                    unit_price=unit_price,
-                    discount=discount,
-                )
-            )
-        goods = sum((line.unit_price * line.quantity - line.discount for line in lines), Decimal(0))
-        if income:
-            shipping_fee = _dec(income.get("buyer_paid_shipping_fee"))
-            seller_voucher = _dec(income.get("voucher_from_seller"))
-            platform_voucher = _dec(income.get("voucher_from_shopee"))
-        else:
-            shipping_fee = _dec(detail.get("estimated_shipping_fee"))
-            seller_voucher = platform_voucher = Decimal(0)
-        if detail.get("total_amount") not in (None, ""):
-            total = _dec(detail["total_amount"])
-        elif income.get("buyer_total_amount") not in (None, ""):
-            total = _dec(income["buyer_total_amount"])
-        else:  # unpaid orders: Shopee returns total_amount only once the buyer has paid
-            total = goods + shipping_fee - seller_voucher - platform_voucher
-        platform_voucher += goods + shipping_fee - seller_voucher - platform_voucher - total
-        raw_status = str(detail.get("order_status") or "")
-        status = ORDER_STATUS_MAP.get(raw_status)
-        if status is None:
-            _logger.warning("Shopee order %s: unknown status %r", detail.get("order_sn"), raw_status)
-            status = "unpaid"
-        carrier = detail.get("shipping_carrier") or next(
-            (
-                p.get("shipping_carrier")
-                for p in detail.get("package_list") or []
-                if p.get("shipping_carrier")
-            ),
-            None,
-        )
-        return Order(
-            external_id=str(detail["order_sn"]),
-            status=status,
-            raw_status=raw_status,
-            create_time=utc_from_timestamp(detail.get("create_time") or 0),
-            update_time=utc_from_timestamp(detail.get("update_time") or detail.get("create_time") or 0),
-            currency=detail.get("currency") or "",
-            buyer=self._buyer(detail),
-            lines=lines,
-            shipping_fee=shipping_fee,
-            seller_voucher=seller_voucher,
-            platform_voucher=platform_voucher,
-            total_amount=total,
-            shipping_carrier=carrier or None,
-        )
-
-    @staticmethod
-    def _buyer(detail):
-        """recipient_address as given (Shopee masks e.g. the phone as ``******78``)."""
-        address = detail.get("recipient_address") or {}
-        street2 = ", ".join(p for p in (address.get("town"), address.get("district")) if p)
-        return Buyer(
-            external_id=str(detail["buyer_user_id"]) if detail.get("buyer_user_id") else None,
-            name=address.get("name") or detail.get("buyer_username") or None,
-            phone=address.get("phone") or None,
-            email=None,  # Shopee never discloses the buyer's e-mail
-            street=address.get("full_address") or None,
-            street2=street2 or None,
-            city=address.get("city") or None,
-            state=address.get("state") or None,
-            zip=address.get("zipcode") or None,
-            country_code=address.get("region") or detail.get("region") or None,
-        )
 
     def ship_order(self, external_id, tracking_number, carrier=None):
         """Non-integrated shipment with our own tracking number (POST /api/v2/logistics/ship_order).
@@ -572,7 +373,7 @@ class ShopeeAdapter(Adapter):
             response = answer.get("response") or {}
             item_ids = [str(item["item_id"]) for item in response.get("item") or []]
             listings = []
-            for batch in _chunks(item_ids, ITEM_BASE_INFO_BATCH):
+            for batch in chunks(item_ids, ITEM_BASE_INFO_BATCH):
                 info = self._call("GET", ITEM_BASE_INFO, params={"item_id_list": ",".join(batch)})
                 for item in (info.get("response") or {}).get("item_list") or []:
                     listings.extend(self._item_listings(item))
@@ -583,65 +384,10 @@ class ShopeeAdapter(Adapter):
             offset = int(response.get("next_offset") or offset + len(item_ids))
 
     def _item_listings(self, item):
-        item_id = str(item["item_id"])
         if not item.get("has_model"):
-            return [
-                Listing(
-                    item_id=item_id,
-                    model_id=None,
-                    sku=item.get("item_sku") or None,
-                    name=item.get("item_name") or item_id,
-                    barcode=self._barcode(item.get("gtin_code")),
-                    price=self._price(item.get("price_info")),
-                    quantity=self._stock(item.get("stock_info_v2")),
-                )
-            ]
-        answer = self._call("GET", MODEL_LIST, params={"item_id": item_id})
-        response = answer.get("response") or {}
-        tiers = response.get("tier_variation") or []
-        listings = []
-        for model in response.get("model") or []:
-            options = []
-            for tier, index in zip(tiers, model.get("tier_index") or [], strict=False):
-                option_list = tier.get("option_list") or []
-                if 0 <= index < len(option_list):
-                    options.append(str(option_list[index].get("option") or ""))
-            name = item.get("item_name") or item_id
-            listings.append(
-                Listing(
-                    item_id=item_id,
-                    model_id=_model_key(model.get("model_id")),
-                    sku=model.get("model_sku") or None,
-                    name=f"{name} ({', '.join(options)})" if any(options) else name,
-                    barcode=self._barcode(model.get("gtin_code")),
-                    price=self._price(model.get("price_info")),
-                    quantity=self._stock(model.get("stock_info_v2")),
-                )
-            )
-        return listings
-
-    @staticmethod
-    def _barcode(gtin):
-        return gtin if gtin and gtin != "00" else None  # "00": item without GTIN
-
-    @staticmethod
-    def _price(price_info):
-        """original_price: the list price that update_price sets (current_price includes promotions)."""
-        if not price_info:
-            return None
-        return _dec(price_info[0].get("original_price"), None)
-
-    @staticmethod
-    def _stock(stock_info):
-        """Seller-managed stock (what update_stock sets), else the available total."""
-        if not stock_info:
-            return None
-        seller_stock = stock_info.get("seller_stock")
-        if seller_stock:
-            return sum(int(s.get("stock") or 0) for s in seller_stock)
-        summary = stock_info.get("summary_info") or {}
-        total = summary.get("total_available_stock")
-        return int(total) if total is not None else None
+            return [mapping.item_listing(item)]
+        answer = self._call("GET", MODEL_LIST, params={"item_id": str(item["item_id"])})
+        return mapping.model_listings(item, answer.get("response") or {})
 
     def update_stock(self, updates):
         """update_stock takes ONE item_id per call with up to 50 models; a model that fails is listed in
@@ -676,10 +422,10 @@ class ShopeeAdapter(Adapter):
             # one entry per model: a repeated model_id makes Shopee refuse the whole call
             by_item.setdefault(str(update.item_id), []).append(update)
         for item_id, item_updates in by_item.items():
-            for batch in _chunks(item_updates, MODELS_PER_CALL):
+            for batch in chunks(item_updates, MODELS_PER_CALL):
                 body = {
-                    "item_id": _id(item_id),
-                    list_key: [{"model_id": _id(u.model_id or 0), **render(u)} for u in batch],
+                    "item_id": json_id(item_id),
+                    list_key: [{"model_id": json_id(u.model_id or 0), **render(u)} for u in batch],
                 }
                 results.update(self._models_result(api_path, body, batch))
         return [results[u.key] for u in updates]
@@ -698,48 +444,27 @@ class ShopeeAdapter(Adapter):
                 return {u.key: ItemResult(key=u.key, ok=False, error=str(exc)) for u in batch}
             answer = payload
         failures = {
-            _model_key(f.get("model_id")): str(f.get("failed_reason") or "failed")
+            mapping.model_key(f.get("model_id")): str(f.get("failed_reason") or "failed")
             for f in (answer.get("response") or {}).get("failure_list") or []
         }
         return {
             u.key: ItemResult(
                 key=u.key,
-                ok=_model_key(u.model_id) not in failures,
-                error=failures.get(_model_key(u.model_id)),
+                ok=mapping.model_key(u.model_id) not in failures,
+                error=failures.get(mapping.model_key(u.model_id)),
             )
             for u in batch
         }
 
     # -- push (webhooks) ------------------------------------------------------------------------------
+    # -- push (webhooks) ------------------------------------------------------------------------------
     @classmethod
     def verify_webhook(cls, *, url, body, headers, app_key, app_secret):
-        """``Authorization`` header = hex HMAC-SHA256(partner key, callback URL + "|" + raw body)."""
-        return verify_push_signature(app_secret, url, body or b"", header_value(headers, "authorization"))
+        return signing.verify_webhook(url, body, headers, app_secret)
 
     @classmethod
     def parse_webhook(cls, body):
-        """Order status push (code 3): ``{"data": {"ordersn", "status", "update_time", ...}, "shop_id",
-        "code": 3, "timestamp"}``. Other codes give ``kind="other"`` (code 4, tracking number, keeps
-        its order id). A body that is not a JSON object raises ValueError."""
-        if not body or not body.strip():
-            return []  # Shopee's reachability check of a new callback URL
-        payload = json.loads(body)  # ValueError on a body that is not JSON
-        if not isinstance(payload, dict):
-            raise ValueError("Shopee push is not a JSON object")
-        data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
-        shop_id = payload.get("shop_id") or payload.get("shopid") or data.get("shop_id")
-        order_sn = data.get("ordersn") or data.get("order_sn")
-        update_time = data.get("update_time") or payload.get("timestamp")
-        return [
-            WebhookEvent(
-                kind="order_status" if payload.get("code") == 3 and order_sn else "other",
-                shop_external_id=str(shop_id) if shop_id else None,
-                order_external_id=str(order_sn) if order_sn else None,
-                raw_status=data.get("status") or None,
-                update_time=utc_from_timestamp(update_time) if update_time else None,
-                sent_at=push_time(payload.get("timestamp")),
-            )
-        ]
+        return mapping.webhook_events(body)
 
     @classmethod
     def webhook_response(cls):
