@@ -422,6 +422,10 @@ ODOO_SUITES = {
     "o2o_loyalty": ("loyalty", "sale_loyalty", "pos_loyalty", "website_sale_loyalty"),
 }
 
+# The run whose database, once its tests are done, has every o2o addon uninstalled one by one
+# (tools/o2o_uninstall.py): nothing of an addon may stay behind.
+UNINSTALL_RUN = "o2o"
+
 POS_SUITE_PREFIXES = ("point_of_sale", "pos_")
 # Odoo's tests left out of its suites: MobileTestUi runs all 53 point of sale tours a second
 # time in a phone-sized window (about ten minutes here, a quarter of the longest run). The
@@ -659,6 +663,31 @@ def summarise_odoo_run(
     return passed, failed, len(allowed), problems
 
 
+UNINSTALL_SCRIPT = ROOT / "tools" / "o2o_uninstall.py"
+
+
+def check_uninstall(env, params, dbname, log_path, prefix=""):
+    """Uninstall every o2o addon from ``dbname`` (tools/o2o_uninstall.py): (passed, failed, problems),
+    one test per addon."""
+    cmd = [PYTHON, str(UNINSTALL_SCRIPT), "-c", str(CONF), f"--addons-path={addons_path(env)}"]
+    cmd += [*db_args(params), "-d", dbname, "--log-level=warn", f"--logfile={log_path}"]
+    say(f"{prefix}Uninstalling the o2o addons from {dbname}, checking what each leaves behind")
+    run = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    lines = [line for line in run.stdout.splitlines() if line.startswith(("PASS", "FAIL"))]
+    for line in lines:
+        say(f"{prefix}uninstall: {line}")
+    passed = sum(line.startswith("PASS") for line in lines)
+    failed = sum(line.startswith("FAIL") for line in lines)
+    problems = [f"uninstall: {line} (log {log_path})" for line in lines if line.startswith("FAIL")]
+    if run.returncode and not failed:
+        failed = 1
+        problems.append(
+            f"uninstall check stopped (exit code {run.returncode}; log {log_path}): "
+            + (run.stderr.strip()[-1500:] or "no output")
+        )
+    return passed, failed, problems
+
+
 def run_pytest(junit_path):
     tests_dir = ROOT / "tests"
     if not any(tests_dir.rglob("test_*.py")):
@@ -734,6 +763,7 @@ def cmd_test(args):
         run_started = time.time()
         drop_database(params, run_db)
         failures = []
+        uninstalled = (0, 0, [])
         try:
             result = run_odoo_tests(
                 odoo,
@@ -747,6 +777,14 @@ def cmd_test(args):
                 prefix=f"[{name}] " if jobs > 1 else "",
                 failures=failures,
             )
+            if name == UNINSTALL_RUN and not args.modules:
+                uninstalled = check_uninstall(
+                    env,
+                    params,
+                    run_db,
+                    run_log.with_name("test-uninstall.log"),
+                    f"[{name}] " if jobs > 1 else "",
+                )
         finally:
             if not args.keep_db:
                 drop_database(params, run_db)
@@ -755,7 +793,10 @@ def cmd_test(args):
         # Odoo's own suites only: a browser error one of Odoo's tours logs after it passed
         # (a request cut off as the browser closes) is Odoo's, not ours; our tours stay strict.
         allowed_error = ODOO_AFTER_TOUR_ERRORS if allowed_skip else None
-        outcome = summarise_odoo_run(*result, run_log, allowed_skip=allowed_skip, allowed_error=allowed_error)
+        passed, failed, skipped, problems = summarise_odoo_run(
+            *result, run_log, allowed_skip=allowed_skip, allowed_error=allowed_error
+        )
+        outcome = (passed + uninstalled[0], failed + uninstalled[1], skipped, problems + uninstalled[2])
         return outcome, time.time() - run_started
 
     def retry_alone(name, run_db, run_modules, extra, run_log, result, failures):
