@@ -28,7 +28,6 @@ _logger = logging.getLogger(__name__)
 #: The unique index that makes an identity key hold across transactions and servers.
 IDENTITY_INDEX = "o2o_marketplace_queue_job_identity"
 IDENTITY_PREFIX = "o2o_marketplace:"
-WAITING_STATES = ("wait_dependencies", "pending", "enqueued")
 
 
 class _ExpectedIdentityConflict(logging.Filter):
@@ -88,7 +87,9 @@ class O2oMarketplaceShop(models.Model):
         """Queue ``method(*args)`` of this shop in its marketplace's channel; -> the queue.job.
 
         With ``identity``, work already waiting under that key is not queued twice: the waiting
-        job is returned instead."""
+        job is returned instead. When another transaction queued it a moment ago (the unique
+        index refused ours), that job is not visible from this transaction's snapshot yet: the
+        result is then an empty ``queue.job``, and the work is queued all the same."""
         self.ensure_one()
         key = identity and self._o2o_identity(*identity)
         delayable = self.sudo().with_delay(
@@ -102,17 +103,9 @@ class O2oMarketplaceShop(models.Model):
             with self.env.cr.savepoint():
                 job = getattr(delayable, method)(*args)
         except psycopg2.errors.UniqueViolation:
-            # queued by another transaction (another server) a moment ago
-            job = None
+            return self.env["queue.job"]
         # queue_job gives the waiting job's record when the identity matched, else a new Job
-        record = job if isinstance(job, models.BaseModel) or not job else job.db_record()
-        if not record and key:
-            record = (
-                self.env["queue.job"]
-                .sudo()
-                .search([("identity_key", "=", key), ("state", "in", WAITING_STATES)], limit=1)
-            )
-        return record
+        return job if isinstance(job, models.BaseModel) else job.db_record()
 
     # ------------------------------------------------------------------
     # Scheduled jobs: they only queue the work, one job per shop

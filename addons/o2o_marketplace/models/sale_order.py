@@ -250,7 +250,7 @@ class SaleOrder(models.Model):
         """Paid on the marketplace: confirm, which reserves the goods in the shop's warehouse."""
         if self.state in ("draft", "sent"):
             self._o2o_marketplace_check_total()
-            self.with_context(o2o_marketplace_sync=True).action_confirm()
+            self.action_confirm()
 
     def _o2o_marketplace_check_total(self):
         if float_compare(
@@ -275,9 +275,7 @@ class SaleOrder(models.Model):
             for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
                 move.quantity = move.product_uom_qty
                 move.picked = True
-            picking.with_context(
-                o2o_marketplace_sync=True, skip_backorder=True, skip_sms=True, cancel_backorder=True
-            ).button_validate()
+            picking.with_context(skip_backorder=True, skip_sms=True, cancel_backorder=True).button_validate()
         if pickings:
             self.message_post(
                 body=self.env._(
@@ -291,7 +289,7 @@ class SaleOrder(models.Model):
             self._o2o_marketplace_return()
             return
         if self.state != "cancel":
-            self.with_context(disable_cancel_warning=True, o2o_marketplace_sync=True)._action_cancel()
+            self.with_context(disable_cancel_warning=True)._action_cancel()
             self.message_post(
                 body=self.env._("Cancelled on the marketplace: order cancelled, reserved stock released.")
             )

@@ -9,19 +9,25 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         result = super()._action_done()
-        if not self.env.context.get("o2o_marketplace_sync"):
-            for picking in self:
-                order = picking.sale_id
-                shop = order.o2o_marketplace_shop_id
-                if shop and shop.sync_shipment and picking.picking_type_code == "outgoing":
-                    shop._o2o_enqueue(
-                        "_o2o_job_push_shipment",
-                        picking.id,
-                        identity=("shipment", picking.id),
-                        description=self.env._(
-                            "%(shop)s: shipment %(picking)s", shop=shop.name, picking=picking.name
-                        ),
-                    )
+        for picking in self:
+            order = picking.sale_id
+            shop = order.o2o_marketplace_shop_id
+            # Told only while the marketplace waits for the seller to ship: a delivery validated
+            # because the marketplace reported the parcel shipped (or delivered) is not pushed back.
+            if (
+                shop
+                and shop.sync_shipment
+                and picking.picking_type_code == "outgoing"
+                and order.o2o_marketplace_status == "ready_to_ship"
+            ):
+                shop._o2o_enqueue(
+                    "_o2o_job_push_shipment",
+                    picking.id,
+                    identity=("shipment", picking.id),
+                    description=self.env._(
+                        "%(shop)s: shipment %(picking)s", shop=shop.name, picking=picking.name
+                    ),
+                )
         return result
 
     def _o2o_marketplace_push_shipment(self, job):

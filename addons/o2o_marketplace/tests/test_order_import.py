@@ -74,6 +74,10 @@ class TestOrderImport(MarketplaceCase):
                 )
                 self.assertEqual(picking.state, "done")
                 self.assertEqual(order.o2o_marketplace_status, "shipped")
+                self.assertTrue(shop.sync_shipment)
+                self.assertFalse(
+                    self._queued("_o2o_job_push_shipment"), "shipped by the marketplace: nothing to tell it"
+                )
 
                 # an older update arriving late (out of order) is ignored
                 self.env["sale.order"]._o2o_marketplace_import(shop, ready)
