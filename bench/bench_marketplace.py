@@ -5,7 +5,11 @@
 
 1. Order import: 200 then ``--orders`` orders of 3 lines each are imported by the connector's own
    polling run (`o2o.marketplace.shop._o2o_sync_orders`, committing page by page): orders per
-   second, SQL queries per order (which must not grow with the batch), API calls.
+   second, SQL queries per order (which must not grow with the batch), API calls. Beside it, in
+   the same run and database, Odoo's own work for the same orders (same customers, products,
+   lines, prices and taxes, the imported orders copied): `sale.order.create` + `action_confirm()`
+   by pages of 100 (batched) and one order at a time, committed per page as the import is; the
+   ratios say what the connector costs on top of Odoo.
 2. Stock push: ``--skus`` listed SKUs per marketplace, all in sync; then the stock of 100 products
    changes, the stock cron queues the push and the job runs (`_cron_push_stock_changes`, then
    `_o2o_job_push_stock` as queue_job runs it): API calls made and seconds,
@@ -139,6 +143,56 @@ def bench_import(env, sim, products, count):
         "queries_per_order": round(queries / count, 1),
         "api_calls": job.api_calls,
         "seconds": round(elapsed, 1),
+        "shop": shop,
+    }
+
+
+def odoo_anchor(env, shop, count, batched, page=100):
+    """Odoo's own create + confirm of copies of the shop's ``count`` imported orders (see above)."""
+    from odoo import Command
+
+    orders = env["sale.order"].search([("o2o_marketplace_shop_id", "=", shop.id)], order="id", limit=count)
+    vals = [
+        {
+            "partner_id": order.partner_id.id,
+            "company_id": order.company_id.id,
+            "warehouse_id": order.warehouse_id.id,
+            "team_id": order.team_id.id,
+            "pricelist_id": order.pricelist_id.id,
+            "client_order_ref": f"ANCHOR-{order.client_order_ref}",
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": line.product_id.id,
+                        "name": line.name,
+                        "product_uom_qty": line.product_uom_qty,
+                        "price_unit": line.price_unit,
+                        "tax_id": [Command.set(line.tax_id.ids)],
+                    }
+                )
+                for line in order.order_line
+            ],
+        }
+        for order in orders
+    ]
+    env.cr.commit()
+    env.invalidate_all()
+    SaleOrder = env["sale.order"]
+    queries = env.cr.sql_log_count
+    started = time.perf_counter()
+    for start in range(0, len(vals), page):
+        chunk = vals[start : start + page]
+        if batched:
+            SaleOrder.create(chunk).action_confirm()
+        else:
+            for one in chunk:
+                SaleOrder.create(one).action_confirm()
+        env.cr.commit()
+    elapsed = time.perf_counter() - started
+    queries = env.cr.sql_log_count - queries
+    return {
+        "orders_per_s": round(len(vals) / elapsed, 1),
+        "queries_per_order": round(queries / len(vals), 1),
     }
 
 
@@ -206,7 +260,13 @@ def main():
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--db", default="o2o_bench_mkp")
-    parser.add_argument("--orders", type=int, default=2000)
+    parser.add_argument(
+        "--orders",
+        type=int,
+        nargs="*",
+        default=[2000],
+        help="batch sizes after 200 (e.g. 2000 5000)",
+    )
     parser.add_argument("--skus", type=int, default=10000)
     parser.add_argument("--no-import", action="store_true", help="only the stock push")
     args = parser.parse_args()
@@ -220,10 +280,24 @@ def main():
         env["ir.config_parameter"].set_param("o2o_marketplace.backoff", "0.1")
         print(f"Products ({args.skus})...", flush=True)
         products = setup_products(env, max(args.skus, 50))
-        for count in () if args.no_import else (200, args.orders):
+        for count in () if args.no_import else (200, *args.orders):
             print(f"Importing {count} orders...", flush=True)
-            for key, value in bench_import(env, sim, products, count).items():
+            ours = bench_import(env, sim, products, count)
+            for key, value in ours.items():
                 figures[f"import_{count}_{key}"] = value
+            shop = ours.pop("shop")
+            figures.pop(f"import_{count}_shop")
+            for batched, label in ((True, "odoo_batched"), (False, "odoo_one_by_one")):
+                print(f"Odoo's own create + confirm of the same {count} orders ({label})...", flush=True)
+                anchor = odoo_anchor(env, shop, count, batched)
+                for key, value in anchor.items():
+                    figures[f"import_{count}_{label}_{key}"] = value
+                figures[f"import_{count}_speed_vs_{label}"] = round(
+                    ours["orders_per_s"] / anchor["orders_per_s"], 2
+                )
+                figures[f"import_{count}_queries_vs_{label}"] = round(
+                    ours["queries_per_order"] / anchor["queries_per_order"], 2
+                )
         for marketplace in ("shopee", "lazada", "tiktok"):
             print(f"Stock push, {marketplace}, {args.skus} SKUs listed...", flush=True)
             for key, value in bench_stock(env, sim, products, marketplace, args.skus).items():
