@@ -453,16 +453,7 @@ class LazadaAdapter(Adapter):
         """``<Price>`` (the regular price; special prices are left alone) per SKU, at most 50 SKUs."""
         return self._push(updates, "Price", lambda u: f"{Decimal(str(u.price)):.2f}")
 
-    # -- webhooks -------------------------------------------------------------------------------
-    @classmethod
-    def verify_webhook(cls, *, url, body, headers, app_key, app_secret):
-        return signing.verify_webhook(body, headers, app_key, app_secret)
-
-    @classmethod
-    def parse_webhook(cls, body):
-        return mapping.webhook_events(body)
-
-    @classmethod
-    def webhook_response(cls):
-        """Lazada only wants HTTP 200 within 500 ms; otherwise it retries every 30 min, 12 times."""
-        return 200, "", "text/plain"
+    # -- push (webhooks): the default answer (HTTP 200, empty body) is the one expected: Lazada only wants
+    # HTTP 200 within 500 ms; otherwise it retries every 30 min, 12 times.
+    verify_webhook = staticmethod(signing.verify_webhook)
+    parse_webhook = staticmethod(mapping.webhook_events)

@@ -33,6 +33,6 @@ def verify_push_signature(partner_key, url, body, authorization):
     return signature_matches(push_signature(partner_key, url, body), authorization)
 
 
-def verify_webhook(url, body, headers, app_secret):
+def verify_webhook(*, url, body, headers, app_key, app_secret):
     """``Authorization`` header = hex HMAC-SHA256(partner key, callback URL + "|" + raw body)."""
     return verify_push_signature(app_secret, url, body or b"", header_value(headers, "authorization"))

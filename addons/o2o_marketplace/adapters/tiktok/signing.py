@@ -48,5 +48,6 @@ def verify_webhook_signature(app_key, app_secret, body, signature):
     return signature_matches(webhook_signature(app_key, app_secret, body), signature)
 
 
-def verify_webhook(body, headers, app_key, app_secret):
+def verify_webhook(*, url, body, headers, app_key, app_secret):
+    """The push's ``Authorization`` header against its raw body (the URL is not signed)."""
     return verify_webhook_signature(app_key, app_secret, body, header_value(headers, "authorization"))
