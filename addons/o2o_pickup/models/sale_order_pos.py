@@ -11,7 +11,14 @@ from odoo.addons.o2o_base.utils import sign_token
 from odoo.exceptions import UserError
 from odoo.tools import consteq, format_amount, format_date, format_datetime
 
-from ..const import OPEN_STATES, PHONE_SEARCH_LIMIT, PICKUP_STATES, RETURN_DAYS
+from ..const import (
+    OPEN_STATES,
+    PHONE_SEARCH_LIMIT,
+    PICKUP_STATES,
+    RETURN_DAYS,
+    THROTTLE_MAX_FAILURES,
+    THROTTLE_WINDOW_MINUTES,
+)
 from ..utils import normalize_code
 
 TOKEN_PREFIX = "O2OPU"  # noqa: S105 - a marker of our QR payloads, not a secret
@@ -157,6 +164,23 @@ class SaleOrder(models.Model):
             **self._o2o_pickup_return_data(config),
         }
 
+    def _o2o_pickup_guess_key(self, config):
+        return f"o2o_pickup:code:{self.env.user.id}:{config.warehouse_id.id}"
+
+    def _o2o_pickup_guess(self, config):
+        """Count a pickup code or QR checked by this cashier at this store; False when they typed
+        THROTTLE_MAX_FAILURES wrong ones in THROTTLE_WINDOW_MINUTES (o2o_base's rate limit: one
+        row per cashier and store, locked by the upsert until the request ends, so parallel
+        guesses queue on it and cannot all pass). A right one gives its count back."""
+        return (
+            self.env["o2o.rate.limit"]
+            .sudo()
+            ._o2o_hit(self._o2o_pickup_guess_key(config), THROTTLE_MAX_FAILURES, THROTTLE_WINDOW_MINUTES * 60)
+        )
+
+    def _o2o_pickup_guess_right(self, config):
+        self.env["o2o.rate.limit"].sudo()._o2o_give_back(self._o2o_pickup_guess_key(config))
+
     def _o2o_pickup_throttled_message(self):
         return self.env._(
             "Too many wrong pickup codes: wait a few minutes, or search by the customer's phone."
@@ -180,8 +204,8 @@ class SaleOrder(models.Model):
         Orders = self.sudo()
         code = normalize_code(query)
         if query.startswith(TOKEN_PREFIX) or code:
-            attempt = self.env["o2o.pickup.attempt"]._o2o_lock(self.env.user, config.warehouse_id)
-            if attempt._o2o_throttled():
+            guess = self._o2o_pickup_guess(config)
+            if not guess:
                 return {"error": self._o2o_pickup_throttled_message()}
             orders, expired = Orders._o2o_pickup_read_token(query)
             if expired:
@@ -193,8 +217,8 @@ class SaleOrder(models.Model):
             if not orders and code:
                 orders = Orders.search([("o2o_pickup_code", "=", code)], limit=1)
             if not orders:
-                attempt._o2o_register_failure()
                 return {"error": self.env._("Unknown pickup code %s.", query)}
+            self._o2o_pickup_guess_right(config)
             return {"orders": [dict(order._o2o_pickup_pos_data(config), proven=True) for order in orders]}
         e164 = self.env["res.partner"]._o2o_phone_e164(query, country=config.company_id.country_id)
         orders = Orders.browse()
@@ -256,19 +280,17 @@ class SaleOrder(models.Model):
                     order.name,
                 )
             )
-        attempt = None
-        if proof:
-            # Locked before the order, by every proof check: no two lock orders.
-            attempt = self.env["o2o.pickup.attempt"]._o2o_lock(self.env.user, config.warehouse_id)
-            if attempt._o2o_throttled():
-                return {"error": self._o2o_pickup_throttled_message()}
+        # Counted (its row locked) before the order is, by every proof check: no two lock orders.
+        if proof and not self._o2o_pickup_guess(config):
+            return {"error": self._o2o_pickup_throttled_message()}
         # Two registers collecting the same order: the second waits here, then its
         # transaction is retried by Odoo and sees the order collected.
         self.env.cr.execute("SELECT id FROM sale_order WHERE id = %s FOR UPDATE", [order.id])
         order.invalidate_recordset()
         if proof and not order._o2o_pickup_proven_by(proof):
-            attempt._o2o_register_failure()
             return {"error": self.env._("This is not the pickup code of %s.", order.name)}
+        if proof:
+            self._o2o_pickup_guess_right(config)
         refusal = order._o2o_pickup_refusal(config)
         if refusal:
             raise UserError(refusal)
