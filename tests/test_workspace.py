@@ -145,9 +145,14 @@ def test_failed_test_lines_name_the_test_to_run_again(cli):
     assert not cli.FAILED_TEST_RE.search(setup)
 
 
-def _fake_test_command(cli, monkeypatch, tmp_path, outcomes):
-    """./o2o test with Odoo's runs replaced by ``outcomes[(dbname prefix)]`` (one per call)."""
+def _fake_test_command(cli, monkeypatch, tmp_path, outcomes, uninstalled=(4, 0, [])):
+    """./o2o test with Odoo's runs replaced by ``outcomes[(dbname prefix)]`` (one per call), and
+    the uninstall check by ``uninstalled`` ((passed, failed, problems))."""
     calls = []
+
+    def fake_uninstall(env, params, dbname, log_path, prefix=""):
+        calls.append(("uninstall", dbname.rsplit("_", 1)[0]))
+        return uninstalled
 
     def fake_run(odoo, env, params, dbname, modules, log_path, tags=None, extra=(), prefix="", failures=None):
         key = dbname.rsplit("_", 1)[0] if not dbname.endswith("_again") else "again"
@@ -165,6 +170,7 @@ def _fake_test_command(cli, monkeypatch, tmp_path, outcomes):
     monkeypatch.setattr(cli, "drop_database", lambda params, name: None)
     monkeypatch.setattr(cli, "run_pytest", lambda path: (0, 0))
     monkeypatch.setattr(cli, "run_odoo_tests", fake_run)
+    monkeypatch.setattr(cli, "check_uninstall", fake_uninstall)
     monkeypatch.setattr(cli, "VAR", tmp_path)
     args = type("Args", (), {"modules": None, "jobs": 1, "no_odoo_suites": False, "keep_db": False})
     return cli.cmd_test(args), calls
@@ -184,7 +190,10 @@ def test_odoos_own_tests_failing_beside_another_run_are_run_again_alone(cli, mon
     out = capsys.readouterr().out
     assert code == 0
     assert ("again", ["/point_of_sale:TestPosCashRounding.test_invoice_tour"]) in calls
-    assert "passed alone" in out and "120 passed, 0 failed" in out
+    assert "passed alone" in out and "124 passed, 0 failed" in out
+    assert [call for call in calls if call[0] == "uninstall"] == [("uninstall", "o2o_test")], (
+        "the o2o addons are uninstalled from the database our tests ran on, once"
+    )
 
     # Failing again alone: counted. Our own suite's failures are never run again.
     outcomes["o2o_compat_pos"] = [((1, (1, 0, 40), [], [failed_line], None), [tour])]
@@ -195,4 +204,14 @@ def test_odoos_own_tests_failing_beside_another_run_are_run_again_alone(cli, mon
     out = capsys.readouterr().out
     assert code == 1
     assert [key for key, _tags in calls].count("again") == 1
-    assert "failed again when run alone" in out and "118 passed, 2 failed" in out
+    assert "failed again when run alone" in out and "122 passed, 2 failed" in out
+
+
+def test_an_addon_that_leaves_something_behind_fails_the_run(cli, monkeypatch, tmp_path, capsys):
+    passed = (0, (0, 0, 40), [], [], None)
+    outcomes = {"o2o_compat_pos": [(passed, [])], "o2o_test": [(passed, [])], "o2o_compat": [(passed, [])]}
+    left = (3, 1, ["uninstall: FAIL o2o_pickup: state uninstalled; left behind: table o2o_pickup_x"])
+    code, _calls = _fake_test_command(cli, monkeypatch, tmp_path, outcomes, uninstalled=left)
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "left behind: table o2o_pickup_x" in out and "123 passed, 1 failed" in out
