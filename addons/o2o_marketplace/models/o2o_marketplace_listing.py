@@ -4,7 +4,7 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, mute_logger, split_every
+from odoo.tools import SQL, split_every
 
 from ..adapters import MarketplaceError, PriceUpdate, StockUpdate
 from ..utils import valid_gtin
@@ -104,7 +104,7 @@ class O2oMarketplaceListing(models.Model):
         """Create these listings; one that another transaction (another job, another server)
         created a moment ago is left to it instead of failing the whole page."""
         try:
-            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
                 return self.create(vals_list)
         except psycopg2.errors.UniqueViolation:
             _logger.info(
@@ -113,7 +113,7 @@ class O2oMarketplaceListing(models.Model):
         created = self.browse()
         for vals in vals_list:
             try:
-                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                with self.env.cr.savepoint():
                     created |= self.create(vals)
             except psycopg2.errors.UniqueViolation:
                 _logger.info(

@@ -30,19 +30,31 @@ IDENTITY_INDEX = "o2o_marketplace_queue_job_identity"
 IDENTITY_PREFIX = "o2o_marketplace:"
 
 
-class _ExpectedIdentityConflict(logging.Filter):
-    """The database refusing a second waiting job of one identity is how we learn that another
-    transaction queued it: handled, so not an error of the log. (A filter rather than
-    ``mute_logger``, which is not safe in threads: webhooks arrive several at a time.)"""
+#: Unique constraints a concurrent job or server may hit first: the code catches the
+#: violation (the other transaction did the work), so the database's refusal is not an error.
+EXPECTED_CONFLICTS = (
+    IDENTITY_INDEX,
+    "o2o_marketplace_listing_key_unique",
+    "sale_order_o2o_marketplace_ref_unique",
+)
+
+
+class _ExpectedConflict(logging.Filter):
+    """Leaves out of the log the SQL errors of :data:`EXPECTED_CONFLICTS`, handled where they
+    happen. (A filter rather than ``mute_logger``, which mutes the whole logger for every
+    thread: webhooks and queue jobs run several at a time in one server.)"""
 
     def filter(self, record):
-        return record.levelno < logging.ERROR or IDENTITY_INDEX not in record.getMessage()
+        if record.levelno < logging.ERROR:
+            return True
+        message = record.getMessage()
+        return not any(name in message for name in EXPECTED_CONFLICTS)
 
 
 def _filter_sql_log():
     sql_logger = logging.getLogger("odoo.sql_db")
-    if not any(isinstance(f, _ExpectedIdentityConflict) for f in sql_logger.filters):
-        sql_logger.addFilter(_ExpectedIdentityConflict())
+    if not any(isinstance(f, _ExpectedConflict) for f in sql_logger.filters):
+        sql_logger.addFilter(_ExpectedConflict())
 
 
 _filter_sql_log()

@@ -4,7 +4,7 @@ import psycopg2.errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, mute_logger
+from odoo.tools import float_compare
 
 from ..adapters import Listing as AdapterListing
 from ..adapters import MarketplaceError
@@ -58,7 +58,7 @@ class SaleOrder(models.Model):
         self._o2o_marketplace_listings(shop, orders)
         for record in orders:
             try:
-                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                with self.env.cr.savepoint():
                     self._o2o_marketplace_apply(shop, record)
             except (UserError, MarketplaceError, psycopg2.errors.UniqueViolation) as error:
                 if isinstance(error, psycopg2.errors.UniqueViolation):

@@ -1,4 +1,7 @@
 import json
+import logging
+
+import psycopg2.errors
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -183,3 +186,30 @@ class TestQueue(MarketplaceCase):
         self.assertIn("Interrupted", stopped.message)
         runs = Log.search([("shop_id", "=", shop.id), ("kind", "=", "orders")])
         self.assertEqual(runs.mapped("state"), ["done", "failed"])
+
+    def test_a_conflict_another_job_won_is_not_logged_as_an_error(self):
+        """Two jobs importing one order: the loser's refused insert is handled, so the database's
+        refusal stays out of the error log, without muting the SQL log of other threads."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.env.user.partner_id.id,
+                "o2o_marketplace_shop_id": self.shops["shopee"].id,
+                "o2o_marketplace_ref": "SAME-ORDER",
+            }
+        )
+        with (
+            self.assertNoLogs("odoo.sql_db", level="ERROR"),
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
+            self.env["sale.order"].create(
+                {
+                    "partner_id": order.partner_id.id,
+                    "o2o_marketplace_shop_id": order.o2o_marketplace_shop_id.id,
+                    "o2o_marketplace_ref": "SAME-ORDER",
+                }
+            )
+            self.env.flush_all()
+        # any other refused query is still an error of the log
+        with self.assertLogs("odoo.sql_db", level="ERROR"):
+            logging.getLogger("odoo.sql_db").error('duplicate key value violates unique constraint "other"')
