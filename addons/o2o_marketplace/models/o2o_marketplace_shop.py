@@ -208,17 +208,21 @@ class O2oMarketplaceShop(models.Model):
 
     def _o2o_start_run(self, kind):
         """The log line of a run of ``kind`` that holds this shop's lock. A line of that kind
-        still running was left by a run that stopped half-way (a server stopped, a conflict that
-        queue_job retried): it is closed as interrupted, since no other run can hold the lock."""
+        still running was left by an attempt that stopped half-way (a conflict with another job
+        that queue_job retried, a server stopped): no other run can hold the lock, so this run
+        carries that line on and the staff see one run, not a failed one and its retry."""
         Log = self.env["o2o.marketplace.job"]
-        Log.search([("shop_id", "=", self.id), ("kind", "=", kind), ("state", "=", "running")]).write(
+        running = Log.search(
+            [("shop_id", "=", self.id), ("kind", "=", kind), ("state", "=", "running")], order="id desc"
+        )
+        running[1:].write(
             {
                 "state": "failed",
                 "date_done": fields.Datetime.now(),
                 "message": self.env._("Interrupted before it finished; the next run took over."),
             }
         )
-        return Log.create({"shop_id": self.id, "kind": kind, "state": "running"})
+        return running[:1] or Log.create({"shop_id": self.id, "kind": kind, "state": "running"})
 
     def _o2o_commit(self):
         """Commit the progress of a run, so a crash or a later failure keeps what is done
@@ -291,7 +295,9 @@ class O2oMarketplaceShop(models.Model):
         missing, outdated, fixed) go to the job log.
         """
         self.ensure_one()
-        with self._o2o_exclusive("reconcile") as acquired:
+        # The lock of the order import: both import the same orders (and create their listings),
+        # so one runs after the other instead of colliding on every row.
+        with self._o2o_exclusive("orders") as acquired:
             if not acquired:
                 return None
             job = self._o2o_start_run("reconcile")

@@ -17,6 +17,7 @@ import logging
 import psycopg2.errors
 
 from odoo import api, fields, models
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -203,7 +204,14 @@ class O2oMarketplaceShop(models.Model):
         if not self.exists():
             return self._o2o_gone()
         job = self._o2o_reconcile_orders(date_from, date_to)
-        return job and job.message
+        if job is None:
+            # an order import of the shop is running: reconcile once it is done
+            raise RetryableJobError(
+                self.env._("An order import of %s is running: reconciled after it.", self.name),
+                seconds=60,
+                ignore_retry=True,
+            )
+        return job.message
 
     def _o2o_job_reconcile_stock(self):
         if not self.exists():

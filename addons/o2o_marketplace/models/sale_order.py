@@ -146,6 +146,17 @@ class SaleOrder(models.Model):
     @api.model
     def _o2o_marketplace_prepare_vals(self, shop, record):
         by_key = self._o2o_marketplace_listings(shop, [record])
+        racing = [line.key for line in record.lines if line.key not in by_key]
+        if racing:
+            # created a moment ago by another job, which this transaction cannot see yet
+            raise UserError(
+                self.env._(
+                    "Order %(ref)s: listings %(keys)s were being created by another job; the order is "
+                    "imported on retry.",
+                    ref=record.external_id,
+                    keys=", ".join(racing),
+                )
+            )
         unmatched = [line for line in record.lines if not by_key[line.key].product_id]
         if unmatched:
             raise UserError(

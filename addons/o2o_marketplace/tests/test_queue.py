@@ -1,8 +1,11 @@
+import datetime
 import json
 import logging
+from unittest.mock import patch
 
 import psycopg2.errors
 
+from odoo import fields, sql_db
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -174,18 +177,67 @@ class TestQueue(MarketplaceCase):
                 Shop._o2o_webhook_receive(marketplace, body, headers, [url])
         self.assertEqual(len(self._queued("_o2o_job_import_order")), 2)
 
-    def test_a_run_stopped_half_way_is_closed_by_the_next(self):
+    def test_a_run_stopped_half_way_is_carried_on_by_the_next(self):
         shop = self.shops["lazada"]
         Log = self.env["o2o.marketplace.job"]
-        # the first page committed its log line, then the server stopped (or queue_job retried)
+        # the first page committed its log line, then queue_job retried the job after a conflict
+        # with another one (or the server stopped); an older line left the same way is closed
+        older = Log.create({"shop_id": shop.id, "kind": "orders", "state": "running"})
         stopped = Log.create({"shop_id": shop.id, "kind": "orders", "state": "running"})
         shop._o2o_queue_orders()
         self._run_jobs()
-        stopped.invalidate_recordset()  # written by the job
-        self.assertEqual(stopped.state, "failed")
-        self.assertIn("Interrupted", stopped.message)
-        runs = Log.search([("shop_id", "=", shop.id), ("kind", "=", "orders")])
-        self.assertEqual(runs.mapped("state"), ["done", "failed"])
+        (older | stopped).invalidate_recordset()  # written by the job
+        self.assertEqual(stopped.state, "done", "one run for the staff, not a failure and its retry")
+        self.assertEqual((older.state, older.message), ("failed", older.message))
+        self.assertIn("Interrupted", older.message)
+        self.assertEqual(Log.search_count([("shop_id", "=", shop.id), ("kind", "=", "orders")]), 2)
+
+    def test_order_import_and_reconciliation_of_a_shop_take_turns(self):
+        """Both import the same orders and create their listings: the reconciliation waits for the
+        import (queue_job runs it again a minute later) instead of colliding with it."""
+        from odoo.addons.queue_job.exception import RetryableJobError
+
+        shop = self.shops["shopee"]
+        lock = ["o2o_marketplace.orders", shop.id]
+        # an import of the shop running on another connection (another worker or server)
+        with sql_db.db_connect(self.env.cr.dbname).cursor() as other:
+            other.execute("SELECT pg_advisory_lock(hashtext(%s), %s)", lock)
+            try:
+                with self.assertRaises(RetryableJobError):
+                    shop._o2o_job_reconcile_orders(
+                        fields.Datetime.now() - datetime.timedelta(days=1), fields.Datetime.now()
+                    )
+            finally:
+                other.execute("SELECT pg_advisory_unlock(hashtext(%s), %s)", lock)
+        self.assertFalse(self.sim.calls, "nothing asked of the marketplace meanwhile")
+
+    def test_a_listing_another_job_is_creating_fails_the_order_alone(self):
+        """Its listings created by another transaction this one cannot see yet: the order is
+        recorded as failed and retried, the others of the page are imported."""
+        shop = self.shops["tiktok"]
+        self._read_listings("tiktok")
+        first = self._sim_order("tiktok", lines=(("MKP-SHIRT", 2, 10, 0),))
+        second = self._sim_order("tiktok", lines=(("MKP-CAP", 1, 25, 5),))
+        records = self._fetch(shop, [first.external_id, second.external_id])
+        invisible = next(r for r in records if r.external_id == first.external_id).lines[0].key
+        Listing = self.env["o2o.marketplace.listing"]
+        original = Listing.search
+
+        def search_without(listing_self, domain, *args, **kwargs):
+            found = original(domain, *args, **kwargs)
+            return found.filtered(lambda listing: listing.key != invisible)
+
+        with (
+            patch.object(type(Listing), "search", search_without),
+            patch.object(type(Listing), "_o2o_upsert", lambda self, shop, listings: Listing.browse()),
+        ):
+            succeeded, failed = self.env["sale.order"]._o2o_marketplace_import(shop, records)
+        self.assertEqual((succeeded, failed), (1, 1))
+        item = self.env["o2o.marketplace.job"].search(
+            [("kind", "=", "order"), ("ref", "=", first.external_id)]
+        )
+        self.assertEqual(item.state, "failed")
+        self.assertIn("being created by another job", item.message)
 
     def test_a_conflict_another_job_won_is_not_logged_as_an_error(self):
         """Two jobs importing one order: the loser's refused insert is handled, so the database's
