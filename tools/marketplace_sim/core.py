@@ -63,6 +63,8 @@ class SimOrder:
     platform_voucher: Decimal = Decimal(0)
     tracking_number: str | None = None
     shipping_carrier: str | None = None
+    #: answered with an amount that is not a number (a faulty answer), in every rendering
+    unreadable: bool = False
 
     @property
     def total_amount(self):

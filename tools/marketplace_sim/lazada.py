@@ -364,7 +364,7 @@ class Handler(MarketplaceHandler):
             "voucher_seller": money(voucher_seller),
             "voucher_platform": money(order.platform_voucher),
             "voucher_code": "",
-            "shipping_fee": money(order.shipping_fee),
+            "shipping_fee": "n/a" if order.unreadable else money(order.shipping_fee),
             "shipping_fee_original": money(order.shipping_fee),
             "shipping_fee_discount_seller": "0.00",
             "shipping_fee_discount_platform": "0.00",

@@ -364,7 +364,7 @@ class Handler(MarketplaceHandler):
                 "full_address": buyer.get("street") or buyer.get("full_address") or "",
             },
             "item_list": items,
-            "total_amount": number(order.total_amount),
+            "total_amount": "n/a" if order.unreadable else number(order.total_amount),
             "estimated_shipping_fee": number(order.shipping_fee),
             "actual_shipping_fee": number(order.shipping_fee),
             "actual_shipping_fee_confirmed": paid,

@@ -454,7 +454,7 @@ class Handler(MarketplaceHandler):
                 "original_shipping_fee": amount(order.shipping_fee),
                 "shipping_fee_seller_discount": "0",
                 "shipping_fee_platform_discount": "0",
-                "shipping_fee": amount(order.shipping_fee),
+                "shipping_fee": "n/a" if order.unreadable else amount(order.shipping_fee),
                 "tax": "0",
                 "total_amount": amount(total),
             },

@@ -16,6 +16,7 @@ from .common import (
     StockUpdate,
     TokenSet,
     Transport,
+    UnreadableOrder,
     WebhookEvent,
     listing_key,
 )

@@ -182,6 +182,47 @@ class Order:
 
 
 @dataclasses.dataclass
+class UnreadableOrder:
+    """An order the marketplace sent that could not be read (an amount that is not a number, a
+    missing field): it fails alone, recorded and retried, while the rest of its page is imported."""
+
+    external_id: str
+    error: str
+    update_time: datetime.datetime | None = None  # naive UTC, when it could be read
+
+
+def map_orders(raws, mapper, marketplace, id_field, time_of=None):
+    """``mapper(raw)`` for each raw order; an order that cannot be read becomes an
+    :class:`UnreadableOrder` instead of failing the page (and, by a stuck position, every later
+    order). ``time_of(raw)`` reads its update time where paging needs it."""
+    orders = []
+    for raw in raws:
+        try:
+            orders.append(mapper(raw))
+        except (MarketplaceError, KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            external_id = raw.get(id_field) if isinstance(raw, dict) else None
+            if external_id in (None, ""):
+                raise MarketplaceError(
+                    f"{marketplace} sent an order without {id_field}", code="order"
+                ) from exc
+            _logger.warning("%s order %s could not be read: %r", marketplace, external_id, exc)
+            updated = None
+            if time_of:
+                try:
+                    updated = time_of(raw)
+                except (KeyError, TypeError, ValueError, OverflowError, OSError):
+                    updated = None
+            orders.append(
+                UnreadableOrder(
+                    external_id=str(external_id),
+                    error=f"{marketplace} order {external_id} could not be read: {exc}",
+                    update_time=updated,
+                )
+            )
+    return orders
+
+
+@dataclasses.dataclass
 class OrderHead:
     """What an order list call tells of an order: enough to see whether Odoo holds it as it is."""
 

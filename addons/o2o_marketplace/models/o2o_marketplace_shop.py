@@ -263,6 +263,8 @@ class O2oMarketplaceShop(models.Model):
                     ok, ko = self.env["sale.order"]._o2o_marketplace_import(self, page, job)
                     counts[0] += ok
                     counts[1] += ko
+                    # the job log once per page: staff follow a long import as it goes
+                    job.write({"count_ok": counts[0], "count_failed": counts[1]})
                     self._o2o_commit()
 
             try:

@@ -1,17 +1,25 @@
+import datetime
 import logging
 
 import psycopg2.errors
+from markupsafe import escape
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..adapters import Listing as AdapterListing
-from ..adapters import MarketplaceError
+from ..adapters import MarketplaceError, UnreadableOrder
 from ..const import ORDER_STATUSES
 
 _logger = logging.getLogger(__name__)
 
+#: Refusals of an order's creation or update because another transaction (a webhook's job, another
+#: server) created or changed the same rows after this one began: the order fails alone and is
+#: retried, as an update, in a transaction that sees the other's work.
+CONCURRENT = (psycopg2.errors.UniqueViolation, psycopg2.errors.SerializationFailure)
+
+MIN_TIME = datetime.datetime.min
 #: How far an order has gone; a status update never moves an order back.
 STATUS_RANK = {"unpaid": 0, "ready_to_ship": 1, "shipped": 2, "completed": 3, "cancelled": 4, "returned": 4}
 
@@ -42,39 +50,142 @@ class SaleOrder(models.Model):
 
     @api.model
     def _o2o_marketplace_import(self, shop, orders, job=None):
-        """Create or update the Odoo order of each marketplace order; -> (succeeded, failed).
+        """Create or update the Odoo order of each marketplace order of a page; -> (succeeded, failed).
 
-        Each order in its own savepoint: one bad order is logged as a failed item (retried later)
-        and never blocks the others.
+        The page's new orders are created, logged and confirmed together, as Odoo does for a batch of
+        its own orders (one create, one confirmation with its procurements and reservations), with
+        their buyers and listings resolved once for the page. A page that cannot be created together
+        (an order Odoo refuses, an order another job created meanwhile) falls back to one order per
+        savepoint, as updates of known orders always are: one bad order is logged as a failed item
+        (retried later) and never blocks the others.
         """
         if self.env.company != shop.company_id:
             # The shop's company, whoever runs this (the scheduler, a webhook's public user)
             company = shop.company_id
             return self.with_company(company)._o2o_marketplace_import(shop.with_company(company), orders, job)
         Job = self.env["o2o.marketplace.job"]
-        succeeded, failed = [], 0
+        failures = {}  # ref: error
+        latest = {}  # a page that shifted while it was read may hold an order twice: its newest state
+        for record in orders:
+            kept = latest.get(record.external_id)
+            if kept is None or (record.update_time or MIN_TIME) >= (kept.update_time or MIN_TIME):
+                latest[record.external_id] = record
+        records = []
+        for record in latest.values():
+            if isinstance(record, UnreadableOrder):
+                failures[record.external_id] = UserError(
+                    self.env._("The marketplace sent an order that could not be read: %s", record.error)
+                )
+            else:
+                records.append(record)
         # Listings first, outside the orders' savepoints: an unmatched one must stay in the queue
         # for staff even though its order waits.
-        self._o2o_marketplace_listings(shop, orders)
-        for record in orders:
+        by_key = self._o2o_marketplace_listings(shop, records)
+        held = self._o2o_marketplace_lock(shop, [record.external_id for record in records])
+        one_by_one = [record for record in records if record.external_id in held]
+        new = [record for record in records if record.external_id not in held]
+        if new:
+            one_by_one += self._o2o_marketplace_create_page(shop, new, by_key, failures)
+        for record in one_by_one:
             try:
                 with self.env.cr.savepoint():
-                    self._o2o_marketplace_apply(shop, record)
-            except (UserError, MarketplaceError, psycopg2.errors.UniqueViolation) as error:
-                if isinstance(error, psycopg2.errors.UniqueViolation):
-                    # Another transaction (a webhook, another server) created it meanwhile.
-                    error = UserError(
-                        self.env._("Created at the same moment by another job; updated on retry.")
-                    )
-                _logger.warning(
-                    "marketplace order %s of shop %s not imported: %s", record.external_id, shop.id, error
+                    self._o2o_marketplace_apply(shop, record, by_key)
+            except (UserError, MarketplaceError, *CONCURRENT) as error:
+                failures[record.external_id] = error
+        for ref, error in failures.items():
+            reason = error
+            if isinstance(error, CONCURRENT):
+                reason = UserError(
+                    self.env._("Created or changed at the same moment by another job; updated on retry.")
                 )
-                Job._o2o_item_failed(shop, "order", record.external_id, error, parent=job)
-                failed += 1
-            else:
-                succeeded.append(record.external_id)
+            _logger.warning("marketplace order %s of shop %s not imported: %s", ref, shop.id, reason)
+            Job._o2o_item_failed(shop, "order", ref, reason, parent=job)
+        succeeded = [record.external_id for record in records if record.external_id not in failures]
         Job._o2o_item_succeeded(shop, "order", succeeded)
-        return len(succeeded), failed
+        return len(succeeded), len(failures)
+
+    @api.model
+    def _o2o_marketplace_lock(self, shop, refs):
+        """{ref: order id} of the Odoo orders of ``refs`` already held, locked (in id order, so two
+        jobs locking overlapping pages wait for each other instead of deadlocking)."""
+        if not refs:
+            return {}
+        self.env.cr.execute(
+            """SELECT o2o_marketplace_ref, id FROM sale_order
+                WHERE o2o_marketplace_shop_id = %s AND o2o_marketplace_ref = ANY(%s)
+             ORDER BY id FOR UPDATE""",
+            [shop.id, list(refs)],
+        )
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _o2o_marketplace_create_page(self, shop, records, by_key, failures):
+        """Create the Odoo orders of ``records`` (new to Odoo) together and bring them to their
+        marketplace status; -> the records left to apply one by one, all of them when the page
+        could not be created together. Orders that cannot be prepared go to ``failures``."""
+        prepared = []
+        for record in records:
+            try:
+                prepared.append((record, self._o2o_marketplace_prepare_vals(shop, record, by_key)))
+            except (UserError, MarketplaceError) as error:
+                failures[record.external_id] = error
+        if not prepared:
+            return []
+        try:
+            with self.env.cr.savepoint():
+                buyers = self.env["res.partner"]._o2o_marketplace_buyers(
+                    shop, [r.buyer for r, _v in prepared]
+                )
+                created = self.with_context(mail_create_nolog=True, mail_notrack=True).create(
+                    [
+                        dict(vals, partner_id=buyer.id)
+                        for (_r, vals), buyer in zip(prepared, buyers, strict=True)
+                    ]
+                )
+                created._o2o_marketplace_log_import(shop)
+                created._o2o_marketplace_start()
+        except (UserError, MarketplaceError, *CONCURRENT) as error:
+            _logger.info(
+                "marketplace shop %s: %s new orders not created together (%s), one by one instead",
+                shop.id,
+                len(prepared),
+                error,
+            )
+            return [record for record, _vals in prepared]
+        return []
+
+    def _o2o_marketplace_log_import(self, shop):
+        """One note on each order just imported (no per-field tracking during the import)."""
+        label = shop._marketplace_label()
+        self._message_log_batch(
+            {
+                order.id: escape(
+                    self.env._(
+                        "Imported from %(marketplace)s shop %(shop)s, order %(ref)s.",
+                        marketplace=label,
+                        shop=shop.name,
+                        ref=order.o2o_marketplace_ref,
+                    )
+                )
+                for order in self
+            }
+        )
+
+    def _o2o_marketplace_start(self):
+        """Bring orders just created to their marketplace status: those paid are checked and
+        confirmed together (procurements and reservations in one pass), then the rarer steps."""
+        orders = self.with_context(mail_notrack=True)
+        paid = orders.filtered(
+            lambda o: o.o2o_marketplace_status in ("ready_to_ship", "shipped", "completed")
+        )
+        if paid:
+            paid._o2o_marketplace_check_total()
+            paid.action_confirm()
+        for order in orders:
+            if order.o2o_marketplace_status in ("shipped", "completed"):
+                order._o2o_marketplace_deliver()
+            elif order.o2o_marketplace_status == "cancelled":
+                order._o2o_marketplace_cancel()
 
     @api.model
     def _o2o_marketplace_lacking(self, shop, heads):
@@ -101,7 +212,7 @@ class SaleOrder(models.Model):
         return list(dict.fromkeys(missing)), list(dict.fromkeys(outdated))
 
     @api.model
-    def _o2o_marketplace_apply(self, shop, record):
+    def _o2o_marketplace_apply(self, shop, record, by_key=None):
         """One marketplace order -> exactly one Odoo order, brought to the marketplace's status.
 
         The order row is locked, so two jobs applying updates of one order do it one after the
@@ -115,15 +226,12 @@ class SaleOrder(models.Model):
         row = self.env.cr.fetchone()
         order = self.browse(row[0]) if row else self.browse()
         if not order:
-            order = self.create(self._o2o_marketplace_prepare_vals(shop, record))
-            order.message_post(
-                body=self.env._(
-                    "Imported from %(marketplace)s shop %(shop)s, order %(ref)s.",
-                    marketplace=shop._marketplace_label(),
-                    shop=shop.name,
-                    ref=record.external_id,
-                )
-            )
+            vals = self._o2o_marketplace_prepare_vals(shop, record, by_key)
+            vals["partner_id"] = self.env["res.partner"]._o2o_marketplace_buyers(shop, [record.buyer])[0].id
+            order = self.with_context(mail_create_nolog=True, mail_notrack=True).create(vals)
+            order._o2o_marketplace_log_import(shop)
+            order._o2o_marketplace_start()
+            return order
         elif order.o2o_marketplace_update_time and record.update_time < order.o2o_marketplace_update_time:
             _logger.info(
                 "marketplace order %s: update older than the one applied, ignored", record.external_id
@@ -131,7 +239,7 @@ class SaleOrder(models.Model):
             return order
         elif STATUS_RANK[record.status] < STATUS_RANK.get(order.o2o_marketplace_status, 0):
             return order
-        previous = order.o2o_marketplace_status if row else None
+        previous = order.o2o_marketplace_status
         order.write(
             {
                 "o2o_marketplace_status": record.status,
@@ -144,8 +252,10 @@ class SaleOrder(models.Model):
         return order
 
     @api.model
-    def _o2o_marketplace_prepare_vals(self, shop, record):
-        by_key = self._o2o_marketplace_listings(shop, [record])
+    def _o2o_marketplace_prepare_vals(self, shop, record, by_key=None):
+        """Values of the Odoo order of ``record``, but its customer (found for a page at once)."""
+        if by_key is None:
+            by_key = self._o2o_marketplace_listings(shop, [record])
         racing = [line.key for line in record.lines if line.key not in by_key]
         if racing:
             # created a moment ago by another job, which this transaction cannot see yet
@@ -192,11 +302,13 @@ class SaleOrder(models.Model):
         ]
         for kind, label, amount in extra:
             if amount:
-                product = self.env.ref(f"o2o_marketplace.product_marketplace_{kind}")
+                product_id = self.env["ir.model.data"]._xmlid_to_res_id(
+                    f"o2o_marketplace.product_marketplace_{kind}", raise_if_not_found=True
+                )
                 lines.append(
                     Command.create(
                         {
-                            "product_id": product.id,
+                            "product_id": product_id,
                             "name": label,
                             "product_uom_qty": 1,
                             "price_unit": float(amount),
@@ -204,9 +316,7 @@ class SaleOrder(models.Model):
                         }
                     )
                 )
-        partner = self.env["res.partner"]._o2o_marketplace_buyer(shop, record.buyer)
         vals = {
-            "partner_id": partner.id,
             "company_id": shop.company_id.id,
             "warehouse_id": shop.warehouse_id.id,
             "team_id": shop.team_id.id,
@@ -216,6 +326,9 @@ class SaleOrder(models.Model):
             "o2o_marketplace_shop_id": shop.id,
             "o2o_marketplace_ref": record.external_id,
             "o2o_marketplace_total": float(record.total_amount),
+            "o2o_marketplace_status": record.status,
+            "o2o_marketplace_raw_status": record.raw_status,
+            "o2o_marketplace_update_time": record.update_time,
             "order_line": lines,
         }
         if shop.pricelist_id:
@@ -264,17 +377,23 @@ class SaleOrder(models.Model):
             self.action_confirm()
 
     def _o2o_marketplace_check_total(self):
-        if float_compare(
-            self.amount_total, self.o2o_marketplace_total, precision_rounding=self.currency_id.rounding
-        ):
-            self.message_post(
-                body=self.env._(
+        """A note on each order whose Odoo total differs from the marketplace's (one pass)."""
+        bodies = {
+            order.id: escape(
+                self.env._(
                     "The total in Odoo (%(odoo)s) differs from the marketplace's (%(marketplace)s): check "
                     "the taxes of the products or the tax of the shop.",
-                    odoo=self.amount_total,
-                    marketplace=self.o2o_marketplace_total,
+                    odoo=order.amount_total,
+                    marketplace=order.o2o_marketplace_total,
                 )
             )
+            for order in self
+            if float_compare(
+                order.amount_total, order.o2o_marketplace_total, precision_rounding=order.currency_id.rounding
+            )
+        }
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(bodies)
 
     def _o2o_marketplace_deliver(self):
         """Shipped by the marketplace's logistics: the goods left the warehouse."""

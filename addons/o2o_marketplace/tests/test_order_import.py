@@ -1,8 +1,13 @@
 from datetime import datetime, timedelta
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import MARKETPLACES, MarketplaceCase
+
+#: one page of 20 new paid orders (3 lines, shipping and vouchers), buyers already known
+IMPORT_PAGE_QUERIES = 1052
+PAGE_LOOKUPS = 12
 
 
 @tagged("post_install", "-at_install", "o2o")
@@ -161,3 +166,108 @@ class TestOrderImport(MarketplaceCase):
         self.assertFalse(buyer_1.phone, "a masked phone is never stored")
         if self._odoo_order(marketplace, masked_2.external_id).partner_id.o2o_marketplace_buyer_key:
             self.assertEqual(self._odoo_order(marketplace, masked_2.external_id).partner_id, buyer_1)
+
+    def test_an_unreadable_order_fails_alone(self):
+        """The marketplace answers an amount that is not a number for one order of a page: the
+        others are imported, that one is recorded as failed (never imported with a wrong total),
+        and imported by its retry once the marketplace answers it right."""
+        for marketplace in MARKETPLACES:
+            with self.subTest(marketplace=marketplace):
+                self._read_listings(marketplace)
+                now = self.sim.now()
+                sim_orders = [self._sim_order(marketplace, at=now - 3000 + i * 60) for i in range(3)]
+                sim_orders[1].unreadable = True
+                job = self._sync(marketplace)
+                self.assertEqual(job.state, "done", job.message)
+                self.assertEqual((job.count_ok, job.count_failed), (2, 1))
+                self.assertFalse(self._odoo_order(marketplace, sim_orders[1].external_id))
+                for sim_order in (sim_orders[0], sim_orders[2]):
+                    order = self._odoo_order(marketplace, sim_order.external_id)
+                    self.assertAlmostEqual(order.amount_total, float(sim_order.total_amount))
+                item = self.env["o2o.marketplace.job"].search(
+                    [
+                        ("shop_id", "=", self.shops[marketplace].id),
+                        ("kind", "=", "order"),
+                        ("ref", "=", sim_orders[1].external_id),
+                    ]
+                )
+                self.assertEqual(item.state, "failed")
+                self.assertIn("could not be read", item.message)
+                sim_orders[1].unreadable = False
+                item.action_retry()
+                self.assertEqual(item.state, "done", item.message)
+                order = self._odoo_order(marketplace, sim_orders[1].external_id)
+                self.assertAlmostEqual(order.amount_total, float(sim_orders[1].total_amount))
+
+    def test_a_page_is_imported_in_one_batch(self):
+        """A page of new paid orders costs no more queries than Odoo's own batched create and
+        confirmation of the same orders (buyers and listings resolved once for the page), and each
+        order's chatter holds one note of its import instead of per-field tracking."""
+        marketplace = "shopee"
+        self._read_listings(marketplace)
+        shop = self.shops[marketplace]
+        now = self.sim.now()
+
+        def page(size, first):
+            sim_orders = [
+                self._sim_order(
+                    marketplace,
+                    at=now - 5000 + (first + i) * 10,
+                    buyer={"name": f"Buyer {first + i}", "phone": "******78", "external_id": f"page-{i % 4}"},
+                )
+                for i in range(size)
+            ]
+            records = self._fetch(shop, [o.external_id for o in sim_orders])
+            self.env.flush_all()
+            self.env.invalidate_all()
+            return records
+
+        SaleOrder = self.env["sale.order"]
+        self.assertEqual(SaleOrder._o2o_marketplace_import(shop, page(10, 0)), (10, 0))  # buyers known
+        records = page(20, 10)
+        before = self.env.cr.sql_log_count
+        with self.assertQueryCount(IMPORT_PAGE_QUERIES):
+            self.assertEqual(SaleOrder._o2o_marketplace_import(shop, records), (20, 0))
+            self.env.flush_all()
+        ours = self.env.cr.sql_log_count - before
+        orders = SaleOrder.search(
+            [
+                ("o2o_marketplace_ref", "in", [r.external_id for r in records]),
+                ("o2o_marketplace_shop_id", "=", shop.id),
+            ]
+        )
+        self.assertEqual(set(orders.mapped("state")), {"sale"})
+        order = orders[0]
+        self.assertEqual(len(order.message_ids.filtered(lambda m: "Imported from" in (m.body or ""))), 1)
+        self.assertFalse(order.message_ids.tracking_value_ids, "no per-field tracking during the import")
+        # Odoo's own work for the same orders: one batched create and confirmation of their copies
+        vals = [
+            {
+                "partner_id": o.partner_id.id,
+                "warehouse_id": o.warehouse_id.id,
+                "team_id": o.team_id.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": line.product_id.id,
+                            "name": line.name,
+                            "product_uom_qty": line.product_uom_qty,
+                            "price_unit": line.price_unit,
+                            "tax_id": [Command.set(line.tax_id.ids)],
+                        }
+                    )
+                    for line in o.order_line
+                ],
+            }
+            for o in orders
+        ]
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        SaleOrder.create(vals).action_confirm()
+        self.env.flush_all()
+        anchor = self.env.cr.sql_log_count - before
+        # the page's own lookups (listings, the lock, buyers, the job log, its savepoint) on top
+        self.assertLessEqual(
+            ours, anchor + PAGE_LOOKUPS, f"a page of 20 orders: {ours} queries, Odoo's own work {anchor}"
+        )

@@ -67,8 +67,8 @@ class TestOrderRace(HttpCase):
             env["product.product"].browse(self.product_id).unlink()
             env.flush_all()
 
-    def _records(self, external_id):
-        """The order as the marketplace gives it (fetched before the race: the race is the import)."""
+    def _records(self, *external_ids):
+        """The orders as the marketplace gives them (fetched before the race: the race is the import)."""
         adapter = adapter_class("lazada")(
             host=self.sim.url("lazada") + "/rest",
             auth_host=self.sim.url("lazada") + "/auth/rest",
@@ -77,7 +77,7 @@ class TestOrderRace(HttpCase):
             shop_id=self.sim_shop.shop_id,
             access_token=self.access,
         )
-        return adapter.get_orders([external_id])
+        return adapter.get_orders(list(external_ids))
 
     def _race(self, records):
         """The webhook controller's steps and a polling run's import, each in its own transaction."""
@@ -169,6 +169,55 @@ class TestOrderRace(HttpCase):
                     self.assertFalse(
                         failed.filtered(lambda job: job.state == "failed"), "the failed item is closed"
                     )
+
+    def test_an_order_another_job_created_fails_alone_in_its_page(self):
+        """A page's new orders are created together. One of them created by another transaction
+        after this one began (a webhook's job, another server) makes the page fall back to one order
+        at a time: the others are imported, that one is recorded as failed, and its retry finds
+        the one order."""
+        line = {"item_id": "7001", "model_id": "7101", "sku": "RACE-SHIRT", "name": "Race shirt"}
+        sim_orders = [
+            self.sim.add_order(
+                "lazada",
+                self.sim_shop.shop_id,
+                [{**line, "quantity": 1, "unit_price": 99000}],
+                status="unpaid",
+                buyer={"name": f"Race buyer {i}", "phone": "******78", "external_id": f"race-{i}"},
+            )
+            for i in range(3)
+        ]
+        records = self._records(*(o.external_id for o in sim_orders))
+        taken = sim_orders[1].external_id
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            shop = env["o2o.marketplace.shop"].browse(self.shop_id)
+            shop.read(["name"])  # this page's snapshot is taken
+            with self._cursor() as other_cr:
+                other = api.Environment(other_cr, SUPERUSER_ID, {})
+                other["sale.order"]._o2o_marketplace_import(
+                    other["o2o.marketplace.shop"].browse(self.shop_id),
+                    [r for r in records if r.external_id == taken],
+                )
+            with mute_logger("odoo.sql_db", "odoo.addons.o2o_marketplace.models.sale_order"):
+                self.assertEqual(env["sale.order"]._o2o_marketplace_import(shop, records), (2, 1))
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            orders = env["sale.order"].search([("o2o_marketplace_shop_id", "=", self.shop_id)])
+            self.assertEqual(
+                sorted(orders.mapped("o2o_marketplace_ref")), sorted(o.external_id for o in sim_orders)
+            )
+            failed = env["o2o.marketplace.job"].search(
+                [("shop_id", "=", self.shop_id), ("kind", "=", "order"), ("state", "=", "failed")]
+            )
+            self.assertEqual(failed.mapped("ref"), [taken])
+            self.assertIn("same moment", failed.message)
+            shop = env["o2o.marketplace.shop"].browse(self.shop_id)
+            self.assertEqual(env["sale.order"]._o2o_marketplace_import(shop, records), (3, 0))
+            env.flush_all()
+            self.assertEqual(failed.state, "done")
+            self.assertEqual(
+                env["sale.order"].search_count([("o2o_marketplace_shop_id", "=", self.shop_id)]), 3
+            )
 
     def test_pushes_at_the_same_moment_queue_one_job(self):
         """Four servers receive the same push at once: each queues the order's import in its own

@@ -20,6 +20,7 @@ from ..common import (
     chunks,
     json_id,
     keyset_pages,
+    map_orders,
     utc_from_timestamp,
 )
 from . import mapping, signing
@@ -300,7 +301,12 @@ class LazadaAdapter(Adapter):
 
     def _complete(self, raw_orders):
         items = self._order_items([str(raw["order_id"]) for raw in raw_orders])
-        return [mapping.order_from_lazada(raw, items.get(str(raw["order_id"]), [])) for raw in raw_orders]
+        return map_orders(
+            raw_orders,
+            lambda raw: mapping.order_from_lazada(raw, items.get(str(raw["order_id"]), [])),
+            "Lazada",
+            "order_id",
+        )
 
     @staticmethod
     def order_status(raw_statuses):

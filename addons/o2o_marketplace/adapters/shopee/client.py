@@ -18,6 +18,7 @@ from ..common import (
     TokenSet,
     chunks,
     json_id,
+    map_orders,
     order_status,
     to_timestamp,
     utc_from_timestamp,
@@ -329,7 +330,14 @@ class ShopeeAdapter(Adapter):
             details = (answer.get("response") or {}).get("order_list") or []
             escrows = self._escrow_details([str(d["order_sn"]) for d in details])
             orders.extend(
-                mapping.order_from_shopee(detail, escrows.get(str(detail["order_sn"]))) for detail in details
+                map_orders(
+                    details,
+                    lambda detail, escrows=escrows: mapping.order_from_shopee(
+                        detail, escrows.get(str(detail["order_sn"]))
+                    ),
+                    "Shopee",
+                    "order_sn",
+                )
             )
         return orders
 

@@ -14,6 +14,7 @@ from ..common import (
     RateLimited,
     TokenSet,
     keyset_pages,
+    map_orders,
     to_timestamp,
     utc_from_timestamp,
 )
@@ -282,7 +283,7 @@ class TiktokAdapter(Adapter):
                 "page_token": token,
             }
             data = self._call("POST", PATH_ORDER_SEARCH, params=params, body=body)
-            orders = [order_from_tiktok(raw) for raw in data.get("orders") or []]
+            orders = self._map_orders(data.get("orders") or [])
             next_token = data.get("next_page_token")
             rows = [(order.external_id, order.update_time, order) for order in orders]
             return rows, next_token if next_token and next_token != token else None
@@ -293,7 +294,12 @@ class TiktokAdapter(Adapter):
         """Search Orders answers whole orders: their heads."""
         for orders in self.iter_orders(since, until):
             yield [
-                OrderHead(o.external_id, o.status, raw_status=o.raw_status, update_time=o.update_time)
+                OrderHead(
+                    o.external_id,
+                    getattr(o, "status", None),  # None for an UnreadableOrder
+                    raw_status=getattr(o, "raw_status", None),
+                    update_time=o.update_time,
+                )
                 for o in orders
             ]
 
@@ -307,7 +313,19 @@ class TiktokAdapter(Adapter):
         return found
 
     def get_orders(self, external_ids):
-        return [order_from_tiktok(raw) for raw in self._raw_orders(external_ids)]
+        return self._map_orders(self._raw_orders(external_ids))
+
+    @staticmethod
+    def _map_orders(raws):
+        return map_orders(
+            raws,
+            order_from_tiktok,
+            "TikTok Shop",
+            "id",
+            time_of=lambda raw: utc_from_timestamp(
+                int(raw.get("update_time") or raw.get("create_time") or 0)
+            ),
+        )
 
     def _shipping_provider_id(self, external_id, carrier):
         """TikTok's ``shipping_provider_id``: ``carrier`` when it is one, else the order's provider (when
