@@ -44,6 +44,7 @@ class PosOrder(models.Model):
         values = super()._complete_values_from_session(session, values)
         if not values.get("crm_team_id"):
             store = session.config_id.warehouse_id
-            team = store.o2o_team_id or self.env.ref("sales_team.pos_sales_team", raise_if_not_found=False)
-            values["crm_team_id"] = team.id if team else False
+            values["crm_team_id"] = store.o2o_team_id.id or self.env["ir.model.data"]._xmlid_to_res_id(
+                "sales_team.pos_sales_team"
+            )
         return values

@@ -270,27 +270,39 @@ class LoyaltyCard(models.Model):
         date=None,
     ):
         self.ensure_one()
-        date = date or fields.Date.context_today(self)
         return (
             self.env["o2o.loyalty.lot"]
             .sudo()
-            .create(
-                {
-                    "card_id": self.id,
-                    "kind": kind,
-                    "date": date,
-                    "expiry_date": expiry_date(date, self.program_id.o2o_validity_months),
-                    "points": points,
-                    "remaining": points,
-                    "amount": amount,
-                    "origin": origin or (origin_record and origin_record.display_name) or False,
-                    "origin_model": origin_record._name if origin_record else False,
-                    "origin_id": origin_record.id if origin_record else False,
-                    "channel_type": channel,
-                    "store_id": store.id if store else False,
-                }
-            )
+            .create(self._o2o_lot_vals(points, kind, origin, origin_record, amount, channel, store, date))
         )
+
+    def _o2o_lot_vals(
+        self,
+        points,
+        kind="earn",
+        origin=None,
+        origin_record=None,
+        amount=0.0,
+        channel=None,
+        store=None,
+        date=None,
+    ):
+        self.ensure_one()
+        date = date or fields.Date.context_today(self)
+        return {
+            "card_id": self.id,
+            "kind": kind,
+            "date": date,
+            "expiry_date": expiry_date(date, self.program_id.o2o_validity_months),
+            "points": points,
+            "remaining": points,
+            "amount": amount,
+            "origin": origin or (origin_record and origin_record.display_name) or False,
+            "origin_model": origin_record._name if origin_record else False,
+            "origin_id": origin_record.id if origin_record else False,
+            "channel_type": channel,
+            "store_id": store.id if store else False,
+        }
 
     def _o2o_spend_lots(self, points):
         """Take ``points`` from this card's lots, oldest first (one locking read, one update)."""

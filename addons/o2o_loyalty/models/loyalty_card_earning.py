@@ -22,21 +22,25 @@ class LoyaltyCard(models.Model):
         return (
             self.env["loyalty.history"]
             .sudo()
-            .create(
-                {
-                    "card_id": self.id,
-                    "description": description,
-                    "issued": issued,
-                    "used": used,
-                    "order_model": order._name if order else False,
-                    "order_id": order.id if order else False,
-                    "o2o_kind": kind,
-                    "o2o_channel_type": channel,
-                    "o2o_store_id": store.id if store else False,
-                    "o2o_key": key,
-                }
-            )
+            .create(self._o2o_history_vals(kind, description, issued, used, order, channel, store, key))
         )
+
+    def _o2o_history_vals(
+        self, kind, description, issued=0.0, used=0.0, order=None, channel=None, store=None, key=None
+    ):
+        self.ensure_one()
+        return {
+            "card_id": self.id,
+            "description": description,
+            "issued": issued,
+            "used": used,
+            "order_model": order._name if order else False,
+            "order_id": order.id if order else False,
+            "o2o_kind": kind,
+            "o2o_channel_type": channel,
+            "o2o_store_id": store.id if store else False,
+            "o2o_key": key,
+        }
 
     def _o2o_touch(self, channel=None, store=None):
         vals = {"o2o_last_activity": fields.Datetime.now()}
@@ -51,36 +55,88 @@ class LoyaltyCard(models.Model):
         :return: the lot of the order, or an empty recordset when nothing was credited
         """
         self.ensure_one()
+        return self._o2o_earn_many([(self, points, order, amount, store, description)], channel=channel)
+
+    def _o2o_earn_many(self, earnings, channel=None, claimed=False):
+        """Credit what each order earned on its card, once per order, for a batch of orders (a
+        POS sync) in one pass: the cards locked and the orders already credited found by one
+        query, then one create of the lots, one of the history lines, the balances and the tiers.
+
+        :param earnings: ``(card, points, order, amount, store, description)`` tuples; description
+            may be None (the default "Earned on ...")
+        :param claimed: the caller holds these orders, never credited before, for this
+            transaction (the POS settlement's claim): the cards are locked without looking for
+            their lots
+        :return: the lots created
+        """
         Lot = self.env["o2o.loyalty.lot"].sudo()
-        points = float_round(points, precision_digits=2, rounding_method="DOWN")
-        if points <= 0:
+        earnings = [
+            (card, float_round(points, precision_digits=2, rounding_method="DOWN"), *rest)
+            for card, points, *rest in earnings
+        ]
+        earnings = [earning for earning in earnings if earning[1] > 0]
+        if not earnings:
             return Lot
-        self._o2o_lock()
-        Lot.flush_model()
+        cards = self.browse(sorted({earning[0].id for earning in earnings})).sudo()
+        if claimed:
+            cards._o2o_lock()
+            return self._o2o_book_earnings(earnings, cards, channel)
+        cards.flush_recordset()
+        Lot.flush_model(["card_id", "kind", "origin_model", "origin_id"])
+        # The cards' rows locked (concurrent earners and spenders wait here, in id order) and, in
+        # the same statement, the orders already credited (a retried sync) found. Every locked row
+        # is read (the lots are joined to it), so every card is locked, credited or not.
         self.env.cr.execute(
             """
-            SELECT id FROM o2o_loyalty_lot
-            WHERE card_id = %s AND kind = 'earn' AND origin_model = %s AND origin_id = %s FOR UPDATE
+            WITH locked AS (SELECT id FROM loyalty_card WHERE id = ANY(%s) ORDER BY id FOR UPDATE)
+            SELECT locked.id, lot.origin_model, lot.origin_id
+              FROM locked
+              LEFT JOIN o2o_loyalty_lot lot
+                ON lot.card_id = locked.id AND lot.kind = 'earn' AND lot.origin_id = ANY(%s)
             """,
-            [self.id, order._name, order.id],
+            [cards.ids, [earning[2].id for earning in earnings]],
         )
-        row = self.env.cr.fetchone()
-        if row:
+        credited = {row for row in self.env.cr.fetchall() if row[2]}
+        earnings = [e for e in earnings if (e[0].id, e[2]._name, e[2].id) not in credited]
+        return self._o2o_book_earnings(earnings, cards, channel)
+
+    def _o2o_book_earnings(self, earnings, cards, channel):
+        """The lots, history lines, balances and tiers of ``earnings`` (``cards`` locked)."""
+        Lot = self.env["o2o.loyalty.lot"].sudo()
+        if not earnings:
             return Lot
-        lot = self._o2o_open_lot(points, origin_record=order, amount=amount, channel=channel, store=store)
-        self._o2o_set_points(self.points + points)
-        self._o2o_history(
-            "earn",
-            description or self.env._("Earned on %s", order.display_name),
-            issued=points,
-            order=order,
-            channel=channel,
-            store=store,
-            key=f"earn:{order._name}:{order.id}:{self.id}",
+        today = fields.Date.context_today(self)
+        lots = Lot.create(
+            [
+                card._o2o_lot_vals(
+                    points, origin_record=order, amount=amount, channel=channel, store=store, date=today
+                )
+                for card, points, order, amount, store, _description in earnings
+            ]
         )
-        self._o2o_touch(channel, store)
-        self._o2o_update_tier(upgrade_only=True)
-        return lot
+        self.env["loyalty.history"].sudo().create(
+            [
+                card._o2o_history_vals(
+                    "earn",
+                    description or self.env._("Earned on %s", order.display_name),
+                    issued=points,
+                    order=order,
+                    channel=channel,
+                    store=store,
+                    key=f"earn:{order._name}:{order.id}:{card.id}",
+                )
+                for card, points, order, _amount, store, description in earnings
+            ]
+        )
+        added = {}
+        for card, points, *_rest in earnings:
+            added[card] = added.get(card, 0.0) + points
+        last_store = {card: store for card, _points, _order, _amount, store, _d in earnings}
+        for card, points in added.items():
+            card._o2o_set_points(card.points + points)
+            card._o2o_touch(channel, last_store[card])
+        cards.browse([card.id for card in added])._o2o_update_tier(upgrade_only=True)
+        return lots
 
     def _o2o_reverse(self, order, share, reference, amount=0.0, channel=None, store=None, key=None):
         """Take back ``share`` (0 to 1) of what ``order`` earned, for a return, refund or cancellation.

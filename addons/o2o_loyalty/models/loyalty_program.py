@@ -183,12 +183,13 @@ class LoyaltyProgram(models.Model):
         action["domain"] = [("program_id", "=", self.id), ("partner_id", "!=", False)]
         return action
 
-    def _o2o_points_for_lines(self, lines, currency):
+    def _o2o_points_for_lines(self, lines, currency, valid_products=None):
         """Points the program's automatic rules give for ``lines``, as Odoo's rules count them.
 
         Used where no Odoo flow computed them: POS orders synced to the server and
         marketplace orders. ``lines`` are dicts with product, qty, price_incl, price_excl and
-        reward_type (the program type of a reward line, else False).
+        reward_type (the program type of a reward line, else False); ``valid_products``, the
+        result of ``_get_valid_products`` for (at least) their products, when known.
         """
         self.ensure_one()
         counted = [
@@ -197,7 +198,7 @@ class LoyaltyProgram(models.Model):
             if line["qty"] > 0 and line.get("reward_type") not in ("ewallet", "gift_card", self.program_type)
         ]
         products = self.env["product.product"].union(*[line["product"] for line in counted])
-        per_rule = self._get_valid_products(products)
+        per_rule = self._get_valid_products(products) if valid_products is None else valid_products
         points = 0.0
         for rule in self.rule_ids.filtered(lambda r: r.mode == "auto"):
             valid = per_rule.get(rule, products.browse())

@@ -14,6 +14,9 @@ _logger = logging.getLogger(__name__)
 # front end confirms): a member card, and coupons that must be spent once across channels.
 SETTLED_PROGRAM_TYPES = ("coupons", "next_order_coupons")
 
+#: Key of the transaction's list of POS orders synced by the current sync call, settled together.
+SETTLE_BATCH = "o2o_loyalty.settle_batch"
+
 
 class PosOrder(models.Model):
     _inherit = "pos.order"
@@ -38,28 +41,120 @@ class PosOrder(models.Model):
         return fields_list and fields_list + ["o2o_loyalty_conflict"]
 
     @api.model
+    def sync_from_ui(self, orders):
+        """The orders of one sync call are settled together (see :meth:`_o2o_loyalty_settle`),
+        once all are processed and before the front end reads them back."""
+        batches = self.env.cr.cache
+        if SETTLE_BATCH in batches:
+            return super().sync_from_ui(orders)
+        batches[SETTLE_BATCH] = []
+        try:
+            result = super().sync_from_ui(orders)
+            self._o2o_loyalty_settle_pending()
+        finally:
+            batches.pop(SETTLE_BATCH, None)
+        return result
+
+    def read_pos_data(self, data, config_id):
+        self._o2o_loyalty_settle_pending()
+        return super().read_pos_data(data, config_id)
+
+    @api.model
     def _process_order(self, order, existing_order):
         order_id = super()._process_order(order, existing_order)
         pos_order = self.browse(order_id)
         if pos_order.state in ("paid", "done", "invoiced"):
-            pos_order._o2o_loyalty_settle()
+            pending = self.env.cr.cache.get(SETTLE_BATCH)
+            if pending is None:
+                pos_order._o2o_loyalty_settle()
+            else:
+                pending.append(order_id)
         return order_id
+
+    @api.model
+    def _o2o_loyalty_settle_pending(self):
+        pending = self.env.cr.cache.get(SETTLE_BATCH)
+        if pending:
+            orders = self.browse(list(dict.fromkeys(pending)))
+            pending.clear()
+            orders._o2o_loyalty_settle()
 
     @api.model
     def _o2o_settled_card(self, card):
         return card.o2o_is_member or card.program_id.program_type in SETTLED_PROGRAM_TYPES
 
     def _o2o_loyalty_settle(self):
-        """Book what a paid POS order spent and earned, once, whenever it reaches the server.
+        """Book what paid POS orders spent and earned, once each, whenever they reach the server.
 
         Offline orders reach the server through a background sync that never runs the front
         end's loyalty confirmation: spending is therefore read from the synced reward lines.
+        Orders that only earn (no reward, refund or web order line: most of them) are booked
+        together; the others one after the other, in the order they were synced.
         """
-        self.ensure_one()
-        self.flush_recordset()
-        self.env.cr.execute("SELECT o2o_loyalty_done FROM pos_order WHERE id = %s FOR UPDATE", [self.id])
-        if self.env.cr.fetchone()[0]:
+        cards = self._o2o_loyalty_claim()
+        orders = self.filtered(lambda order: order in cards)
+        plain = orders.filtered(
+            lambda o: (
+                not any(
+                    line.is_reward_line or line.refunded_orderline_id or line.sale_order_origin_id
+                    for line in o.lines
+                )
+            )
+        )
+        if plain == orders:
+            orders._o2o_loyalty_earn_batch(cards)
             return
+        for order in orders:
+            if order in plain:
+                order._o2o_loyalty_earn_batch(cards)
+            else:
+                order._o2o_loyalty_settle_one(cards)
+
+    def _o2o_loyalty_claim(self):
+        """{order: member card or an empty recordset} of the orders among these not settled yet,
+        marked settled by this transaction (a statement that also locks them, so two syncs of one
+        order settle it once) with the card of their customer (its commercial partner) in the
+        membership program of the order's company, found by the same statement."""
+        if not self:
+            return {}
+        self.flush_recordset(["o2o_loyalty_done", "partner_id", "company_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["loyalty.card"].flush_model(["program_id", "partner_id", "active"])
+        self.env["loyalty.program"].flush_model(["o2o_is_membership", "active", "company_id", "sequence"])
+        self.env.cr.execute(
+            """
+            WITH claimed AS (
+                UPDATE pos_order SET o2o_loyalty_done = true
+                 WHERE id = ANY(%s) AND o2o_loyalty_done IS NOT TRUE
+             RETURNING id, partner_id, company_id
+            )
+            SELECT claimed.id, card.id
+              FROM claimed
+              LEFT JOIN res_partner p ON p.id = claimed.partner_id
+              LEFT JOIN LATERAL (
+                    SELECT program.id FROM loyalty_program program
+                     WHERE program.o2o_is_membership AND program.active
+                       AND (program.company_id = claimed.company_id OR program.company_id IS NULL)
+                     ORDER BY program.sequence, program.id
+                     LIMIT 1
+                   ) membership ON p.id IS NOT NULL
+              LEFT JOIN loyalty_card card
+                ON card.program_id = membership.id
+               AND card.partner_id = p.commercial_partner_id
+               AND card.active
+            """,
+            [self.ids],
+        )
+        rows = self.env.cr.fetchall()
+        self.invalidate_recordset(["o2o_loyalty_done"])
+        # records that share their prefetching: the batch's lines and cards are read together
+        orders = {order.id: order for order in self}
+        Card = self.env["loyalty.card"].sudo()
+        cards = {card.id: card for card in Card.browse({card_id for _order_id, card_id in rows if card_id})}
+        return {orders[order_id]: cards.get(card_id, Card) for order_id, card_id in rows}
+
+    def _o2o_loyalty_settle_one(self, cards):
+        self.ensure_one()
         store = self.config_id.warehouse_id
         spent = defaultdict(float)
         for line in self.lines.filtered(lambda ln: ln.is_reward_line and ln.coupon_id and ln.points_cost):
@@ -70,13 +165,10 @@ class PosOrder(models.Model):
             conflicts += self._o2o_loyalty_spend(card, points, store)
         conflicts += self._o2o_loyalty_check_limits()
         self._o2o_loyalty_reverse_refunds(store)
-        self._o2o_loyalty_earn(store)
+        self._o2o_loyalty_earn_batch(cards)
         self._o2o_loyalty_sale_orders()
-        vals = {"o2o_loyalty_done": True}
         if conflicts:
-            vals["o2o_loyalty_conflict"] = "\n".join(conflicts)
-        self.write(vals)
-        if conflicts:
+            self.o2o_loyalty_conflict = "\n".join(conflicts)
             self._o2o_loyalty_report_conflict(conflicts)
 
     def _o2o_loyalty_spend(self, card, points, store):
@@ -148,19 +240,33 @@ class PosOrder(models.Model):
             if not line.refunded_orderline_id and not line.sale_order_origin_id
         ]
 
-    def _o2o_loyalty_earn(self, store):
-        partner = self.partner_id
-        if not partner:
+    def _o2o_loyalty_earn_batch(self, claimed):
+        """Points these orders, just claimed (see :meth:`_o2o_loyalty_claim`: ``claimed`` holds
+        their member cards), earn on their customers' member cards, booked together."""
+        cards = {order: claimed[order] for order in self if claimed.get(order)}
+        if not cards:
             return
-        card = partner._o2o_member_card(company=self.company_id)
-        if not card:
-            return
-        program = card.program_id
-        lines = self._o2o_lines_data()
-        base = program._o2o_points_for_lines(lines, self.currency_id)
-        points = program._o2o_points_to_earn(base, card, "store")
-        amount = sum(line["price_incl"] for line in lines if line["qty"] > 0)
-        card._o2o_earn(points, self, amount, channel="store", store=store)
+        lines = {order: order._o2o_lines_data() for order in cards}
+        valid = {}  # per program: its rules' valid products among all the batch's products
+        for program in {card.program_id for card in cards.values()}:
+            products = self.env["product.product"].union(
+                *[
+                    line["product"]
+                    for order, card in cards.items()
+                    if card.program_id == program
+                    for line in lines[order]
+                ]
+            )
+            valid[program] = program._get_valid_products(products)
+        earnings = []
+        for order, card in cards.items():
+            program = card.program_id
+            base = program._o2o_points_for_lines(lines[order], order.currency_id, valid[program])
+            points = program._o2o_points_to_earn(base, card, "store")
+            amount = sum(line["price_incl"] for line in lines[order] if line["qty"] > 0)
+            earnings.append((card, points, order, amount, order.config_id.warehouse_id, None))
+        # Once per order: only the transaction that claimed these orders gets here.
+        self.env["loyalty.card"].sudo()._o2o_earn_many(earnings, channel="store", claimed=True)
 
     def _o2o_loyalty_reverse_refunds(self, store):
         """A refund takes back the points its original orders earned, in proportion to what is refunded."""
@@ -254,6 +360,8 @@ class PosOrder(models.Model):
         if not self:
             return {}
         self.ensure_one()
+        if not any(line.is_reward_line and line.coupon_id for line in self.lines):
+            return {}  # nothing spent: no history to read
         lines = (
             self.env["loyalty.history"]
             .sudo()

@@ -5,6 +5,11 @@ from odoo.tests import tagged
 
 from .common import O2oLoyaltyCommon, make_voucher_program
 
+#: one member's POS order of one line synced alone (see the test), in the test database
+MEMBER_ORDER_QUERIES = 106
+#: what settling a member's order adds to the same order of a customer who is no member
+MEMBER_ORDER_ADDED = 12
+
 
 def parse_qs(url):
     return dict(parse_qsl(urlsplit(url).query))
@@ -96,6 +101,69 @@ class TestPosLoyalty(O2oLoyaltyCommon):
         second = self._sync(data)
         self.assertEqual(first, second)
         self.assertEqual(self.card.points, 30)
+
+    def test_offline_batch_books_each_order_once(self):
+        """A register that was offline syncs its orders in one call: each order earns once, the
+        orders that only earn booked together, a refund of the same batch after its origin; the
+        same batch sent again books nothing more."""
+        other = self._customer("Trần Văn Nam", mobile="0903 765 432")
+        other_card = other._o2o_member_card(create=True, channel="store")
+        earlier = self._sync(self._order_data([(self.product_a, 2)], partner=self.member))
+        self.assertEqual(self.card.points, 20)
+        batch = [
+            self._order_data([(self.product_a, 3)], partner=self.member),
+            self._order_data([(self.product_a, 1)], partner=other),
+            self._order_data([], partner=self.member, refunds=[(earlier.lines[0], 1)]),
+            self._order_data([(self.product_a, 4)], partner=self.member),
+        ]
+        result = self.env["pos.order"].sync_from_ui(batch)
+        orders = self.env["pos.order"].browse([row["id"] for row in result["pos.order"]])
+        self.assertTrue(all(orders.mapped("o2o_loyalty_done")))
+        # 20 earlier, half of it taken back by the refund, 30 and 40 earned
+        self.assertEqual(self.card.points, 20 - 10 + 30 + 40)
+        self.assertEqual(other_card.points, 10)
+        earned = self.card.o2o_lot_ids.filtered(lambda lot: lot.kind == "earn")
+        self.assertEqual(sorted(earned.mapped("points")), [20, 30, 40])
+        self.assertEqual(
+            sorted(self.card.history_ids.filtered(lambda h: h.o2o_kind == "earn").mapped("issued")),
+            [20, 30, 40],
+        )
+        again = self.env["pos.order"].sync_from_ui(batch)
+        self.assertEqual([row["id"] for row in again["pos.order"]], orders.ids)
+        self.assertEqual(self.card.points, 80)
+        self.assertEqual(other_card.points, 10)
+
+    def test_a_synced_member_order_costs_a_few_queries_more_than_odoo(self):
+        """What a member's POS order costs on top of the same order of a customer who is no
+        member (Odoo's own work), pinned: the claim with the card lookup, the card, the program's
+        rules, the lock, the lot, the history line and the balance; and for a batch of orders,
+        that work once for the batch."""
+        stranger = self._customer("Phạm Thu Hà", mobile="0903 555 777")
+        self._sync(self._order_data([(self.product_a, 1)], partner=self.member))  # caches filled
+        self._sync(self._order_data([(self.product_a, 1)], partner=stranger))
+
+        def cost(partner, count=1):
+            batch = [self._order_data([(self.product_a, 2)], partner=partner) for _i in range(count)]
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.env["pos.order"].sync_from_ui(batch)
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        odoo = cost(stranger)
+        with self.assertQueryCount(MEMBER_ORDER_QUERIES):
+            self.env["pos.order"].sync_from_ui([self._order_data([(self.product_a, 2)], partner=self.member)])
+            self.env.flush_all()
+        member = cost(self.member)
+        self.assertLessEqual(member - odoo, MEMBER_ORDER_ADDED, f"member {member}, not a member {odoo}")
+        # ten orders synced at once: that work once, not ten times
+        odoo_batch = cost(stranger, 10)
+        member_batch = cost(self.member, 10)
+        self.assertLessEqual(
+            member_batch - odoo_batch, 2 * 10, f"10 orders: member {member_batch}, not {odoo_batch}"
+        )
+        self.assertEqual(self.card.points, 10 + 20 + 20 + 20 * 10)
 
     def test_partial_refund_reverses_proportionally(self):
         order = self._sync(self._order_data([(self.product_a, 4)], partner=self.member))
