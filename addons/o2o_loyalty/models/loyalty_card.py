@@ -258,23 +258,10 @@ class LoyaltyCard(models.Model):
                 "SELECT id FROM loyalty_card WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [self.ids]
             )
 
-    def _o2o_open_lot(
-        self,
-        points,
-        kind="earn",
-        origin=None,
-        origin_record=None,
-        amount=0.0,
-        channel=None,
-        store=None,
-        date=None,
-    ):
+    def _o2o_open_lot(self, points, **lot):
+        """A lot of ``points`` on this card (see :meth:`_o2o_lot_vals` for ``lot``)."""
         self.ensure_one()
-        return (
-            self.env["o2o.loyalty.lot"]
-            .sudo()
-            .create(self._o2o_lot_vals(points, kind, origin, origin_record, amount, channel, store, date))
-        )
+        return self.env["o2o.loyalty.lot"].sudo().create(self._o2o_lot_vals(points, **lot))
 
     def _o2o_lot_vals(
         self,
