@@ -36,8 +36,10 @@ class ResPartner(models.Model):
     def _o2o_member_card(self, company=None, create=False, channel=None, store=None):
         """The member card of this customer (its commercial partner), created when ``create``.
 
-        Concurrent enrollments of one customer meet on the unique (program, partner) index:
-        the loser is retried by Odoo and then finds the card.
+        Concurrent enrollments of one customer upsert the same claim row before creating the
+        card: the second waits for the first, then fails with a serialization error, and Odoo
+        retries it; the retry finds the card. (The unique (program, partner) index alone would
+        refuse the second card with an error Odoo does not retry.)
         """
         self.ensure_one()
         company = company or self.company_id or self.env.company
@@ -49,6 +51,13 @@ class ResPartner(models.Model):
         card = Card.search([("program_id", "=", program.id), ("partner_id", "=", partner.id)], limit=1)
         if card or not create:
             return card
+        self.env.cr.execute(
+            """
+            INSERT INTO o2o_customer_claim (company_id, key) VALUES (%s, %s)
+            ON CONFLICT (company_id, key) DO UPDATE SET claimed_at = now() AT TIME ZONE 'UTC'
+            """,
+            (company.id, f"member-card:{program.id}:{partner.id}"),
+        )
         card = Card.with_context(loyalty_no_mail=True, tracking_disable=True).create(
             {"program_id": program.id, "partner_id": partner.id, "points": 0}
         )
