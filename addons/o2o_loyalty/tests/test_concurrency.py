@@ -131,6 +131,20 @@ class TestSpendOnce(HttpCase):
         cards = {result for result, _attempts in results.values()}
         self.assertEqual(len(cards), 1, results)
 
+    def test_concurrent_enrollment_of_a_known_customer_gives_one_card(self):
+        """The customer exists (no card yet) and two registers enroll them at the same moment."""
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["res.partner"].create({"name": "Known twice", "phone": "+84 933 444 666"})
+
+        def enroll(env):
+            return env["res.partner"].o2o_loyalty_enroll("Known twice", "+84 933 444 666")["card_id"]
+
+        results = run_concurrently(self.env.cr.dbname, enroll)
+        cards = {result for result, _attempts in results.values()}
+        self.assertEqual(len(cards), 1, results)
+        self.assertTrue(all(isinstance(card, int) for card in cards), results)
+
     def test_code_guesses_counted_atomically(self):
         """Parallel wrong guesses of one visitor: the last allowed attempt passes once."""
         key = "web:test-throttle"
