@@ -14,10 +14,12 @@ from ..const import ORDER_STATUSES
 
 _logger = logging.getLogger(__name__)
 
-#: Refusals of an order's creation or update because another transaction (a webhook's job, another
-#: server) created or changed the same rows after this one began: the order fails alone and is
-#: retried, as an update, in a transaction that sees the other's work.
-CONCURRENT = (psycopg2.errors.UniqueViolation, psycopg2.errors.SerializationFailure)
+#: Refusal of an order's creation because another transaction (a webhook's job, another server)
+#: created the same order after this one began: the order fails alone and is retried, as an
+#: update. (A serialization failure, another transaction having changed a row this one writes,
+#: is not caught: the whole job is retried by queue_job, or the request by Odoo, with a fresh
+#: snapshot, and nothing shows as failed.)
+CONCURRENT = (psycopg2.errors.UniqueViolation,)
 
 MIN_TIME = datetime.datetime.min
 #: How far an order has gone; a status update never moves an order back.
@@ -95,9 +97,7 @@ class SaleOrder(models.Model):
         for ref, error in failures.items():
             reason = error
             if isinstance(error, CONCURRENT):
-                reason = UserError(
-                    self.env._("Created or changed at the same moment by another job; updated on retry.")
-                )
+                reason = UserError(self.env._("Created at the same moment by another job; updated on retry."))
             _logger.warning("marketplace order %s of shop %s not imported: %s", ref, shop.id, reason)
             Job._o2o_item_failed(shop, "order", ref, reason, parent=job)
         succeeded = [record.external_id for record in records if record.external_id not in failures]

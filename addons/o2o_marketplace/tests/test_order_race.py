@@ -189,6 +189,16 @@ class TestOrderRace(HttpCase):
         records = self._records(*(o.external_id for o in sim_orders))
         taken = sim_orders[1].external_id
         with self._cursor() as cr:
+            # known buyers (a new buyer both transactions create is another conflict: the whole
+            # job is retried then, see CONCURRENT)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["res.partner"].create(
+                [
+                    {"name": f"Race buyer {i}", "o2o_marketplace_buyer_key": f"lazada:race-{i}"}
+                    for i in range(3)
+                ]
+            )
+        with self._cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             shop = env["o2o.marketplace.shop"].browse(self.shop_id)
             shop.read(["name"])  # this page's snapshot is taken
